@@ -1,0 +1,7 @@
+import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tooling/tsup.shared';
+
+export default defineConfig({
+  ...packageBuild({ index: 'src/index.ts', conformance: 'src/conformance/index.ts' }),
+  external: ['vitest'],
+});
