@@ -87,8 +87,8 @@ export interface Backend {
 
 /**
  * Attention masking. Every mask is combined: a key is visible when causal allows it and the boolean
- * mask is true; the additive mask is added to the scaled scores. A query row that sees no key gets
- * all-zero weights (output 0), as PyTorch >= 2.5 does.
+ * mask is true; the additive mask is added to the scaled scores. A query row that sees no key (or
+ * whose scores are all -Infinity) gets all-zero weights (output 0), as PyTorch >= 2.5 does.
  */
 export interface AttentionOptions {
   /** Multiplies q·k; default 1 / sqrt(D). */

@@ -15,13 +15,25 @@ function fail(op: string, detail: string, tensors: Record<string, Tensor | undef
   throw new ShapeError(op, detail, shapesOf(tensors));
 }
 
-function requireType(op: string, tensors: Record<string, Tensor | undefined>, type: Tensor.Type): void {
+/** Every tensor of `tensors` has `type`; the error lists the shapes of `all` (every input of the op). */
+function requireType(
+  op: string,
+  tensors: Record<string, Tensor | undefined>,
+  type: Tensor.Type,
+  all: Record<string, Tensor | undefined> = tensors,
+): void {
   for (const [name, t] of Object.entries(tensors)) {
-    if (t && t.type !== type) fail(op, `${name} must be ${type}, got ${t.type}`, tensors);
+    if (t && t.type !== type) fail(op, `${name} must be ${type}, got ${t.type}`, all);
   }
 }
 
-function requireRank(op: string, name: string, t: Tensor, min: number, all: Record<string, Tensor | undefined>): void {
+function requireRank(
+  op: string,
+  name: string,
+  t: Tensor,
+  min: number,
+  all: Record<string, Tensor | undefined>,
+): void {
   if (t.dims.length < min) fail(op, `${name} must have rank >= ${min}`, all);
 }
 
@@ -64,8 +76,10 @@ export function linearShape(
   requireRank('linear', 'x', x, 1, all);
   if (weight.dims.length !== 2) fail('linear', 'weight must be [out, in]', all);
   const [outF, inF] = weight.dims as [number, number];
-  if (lastDim(x.dims) !== inF) fail('linear', `x's last dim ${lastDim(x.dims)} != weight in-features ${inF}`, all);
-  if (bias && (bias.dims.length !== 1 || bias.dims[0] !== outF)) fail('linear', `bias must be [${outF}]`, all);
+  if (lastDim(x.dims) !== inF)
+    fail('linear', `x's last dim ${lastDim(x.dims)} != weight in-features ${inF}`, all);
+  if (bias && (bias.dims.length !== 1 || bias.dims[0] !== outF))
+    fail('linear', `bias must be [${outF}]`, all);
   return {
     out: [...x.dims.slice(0, -1), outF],
     rows: dimsProduct(x.dims, 0, x.dims.length - 1),
@@ -97,8 +111,8 @@ export function normShape(op: string, x: Tensor, weight: Tensor, bias?: Tensor):
 
 export function ropeShape(x: Tensor, positions: Tensor): { batch: number; s: number; h: number; d: number } {
   const all = { x, positions };
-  requireType('rope', { x }, 'float32');
-  requireType('rope', { positions }, 'int32');
+  requireType('rope', { x }, 'float32', all);
+  requireType('rope', { positions }, 'int32', all);
   requireRank('rope', 'x', x, 3, all);
   const r = x.dims.length;
   const [s, h, d] = x.dims.slice(r - 3) as [number, number, number];
@@ -134,10 +148,15 @@ export interface AttentionShape {
   maskPerHead: boolean;
 }
 
-export function attentionShape(q: Tensor, k: Tensor, v: Tensor, options: AttentionOptions = {}): AttentionShape {
+export function attentionShape(
+  q: Tensor,
+  k: Tensor,
+  v: Tensor,
+  options: AttentionOptions = {},
+): AttentionShape {
   const { mask } = options;
   const all = { q, k, v, mask };
-  requireType('attention', { q, k, v }, 'float32');
+  requireType('attention', { q, k, v }, 'float32', all);
   for (const [name, t] of Object.entries({ q, k, v })) {
     if (t.dims.length !== 4) fail('attention', `${name} must be [B, S, H, D]`, all);
   }
@@ -145,11 +164,13 @@ export function attentionShape(q: Tensor, k: Tensor, v: Tensor, options: Attenti
   const [bk, sk, hkv, dk] = k.dims as [number, number, number, number];
   if (!sameDims(k.dims, v.dims)) fail('attention', 'k and v must have the same shape', all);
   if (bk !== b || dk !== d) fail('attention', 'k must match q in batch and head dim', all);
-  if (hkv === 0 || hq % hkv !== 0) fail('attention', `query heads ${hq} must be a multiple of KV heads ${hkv}`, all);
+  if (hkv === 0 || hq % hkv !== 0)
+    fail('attention', `query heads ${hq} must be a multiple of KV heads ${hkv}`, all);
   let maskBatched = false;
   let maskPerHead = false;
   if (mask) {
-    if (mask.type !== 'bool' && mask.type !== 'float32') fail('attention', `mask must be bool or float32, got ${mask.type}`, all);
+    if (mask.type !== 'bool' && mask.type !== 'float32')
+      fail('attention', `mask must be bool or float32, got ${mask.type}`, all);
     const md = mask.dims;
     const tail = md.slice(-2);
     if (md.length < 2 || md.length > 4 || tail[0] !== sq || tail[1] !== sk) {
@@ -170,32 +191,29 @@ export function attentionShape(q: Tensor, k: Tensor, v: Tensor, options: Attenti
 
 export function embeddingShape(ids: Tensor, table: Tensor): { out: Dims; v: number; d: number } {
   const all = { ids, table };
-  requireType('embedding', { ids }, 'int32');
-  requireType('embedding', { table }, 'float32');
+  requireType('embedding', { ids }, 'int32', all);
+  requireType('embedding', { table }, 'float32', all);
   if (table.dims.length !== 2) fail('embedding', 'table must be [V, D]', all);
   const [v, d] = table.dims as [number, number];
   checkIndices('embedding', 'ids', ids, v, all);
   return { out: [...ids.dims, d], v, d };
 }
 
-export function gatherRowsShape(x: Tensor, rows: Tensor): { out: Dims; outer: number; n: number; d: number; r: number } {
-  const all = { x, rows };
-  requireType('gatherRows', { x }, 'float32');
-  requireType('gatherRows', { rows }, 'int32');
-  requireRank('gatherRows', 'x', x, 2, all);
-  if (rows.dims.length !== 1) fail('gatherRows', 'rows must be rank 1', all);
-  const rx = x.dims.length;
-  const n = x.dims[rx - 2]!;
-  const d = x.dims[rx - 1]!;
-  checkIndices('gatherRows', 'rows', rows, n, all);
-  const r = rows.dims[0]!;
-  return { out: [...x.dims.slice(0, rx - 2), r, d], outer: dimsProduct(x.dims, 0, rx - 2), n, d, r };
+export function gatherRowsShape(
+  x: Tensor,
+  rows: Tensor,
+): { out: Dims; outer: number; n: number; d: number; r: number } {
+  return rowsShape('gatherRows', x, rows, { x, rows });
 }
 
-export function scatterRowsShape(x: Tensor, rows: Tensor, src: Tensor): { outer: number; n: number; d: number; r: number } {
+export function scatterRowsShape(
+  x: Tensor,
+  rows: Tensor,
+  src: Tensor,
+): { outer: number; n: number; d: number; r: number } {
   const all = { x, rows, src };
-  const { out, outer, n, d, r } = gatherRowsShape(x, rows);
-  requireType('scatterRows', { src }, 'float32');
+  const { out, outer, n, d, r } = rowsShape('scatterRows', x, rows, all);
+  requireType('scatterRows', { src }, 'float32', all);
   if (!sameDims(src.dims, out)) fail('scatterRows', `src must be [${out.join(', ')}]`, all);
   const seen = new Set<number>();
   for (const i of rows.data as Int32Array) {
@@ -203,6 +221,25 @@ export function scatterRowsShape(x: Tensor, rows: Tensor, src: Tensor): { outer:
     seen.add(i);
   }
   return { outer, n, d, r };
+}
+
+/** x [..., N, D] and rows int32 [R] in [0, N), for gatherRows and scatterRows. */
+function rowsShape(
+  op: string,
+  x: Tensor,
+  rows: Tensor,
+  all: Record<string, Tensor | undefined>,
+): { out: Dims; outer: number; n: number; d: number; r: number } {
+  requireType(op, { x }, 'float32', all);
+  requireType(op, { rows }, 'int32', all);
+  requireRank(op, 'x', x, 2, all);
+  if (rows.dims.length !== 1) fail(op, 'rows must be rank 1', all);
+  const rx = x.dims.length;
+  const n = x.dims[rx - 2]!;
+  const d = x.dims[rx - 1]!;
+  checkIndices(op, 'rows', rows, n, all);
+  const r = rows.dims[0]!;
+  return { out: [...x.dims.slice(0, rx - 2), r, d], outer: dimsProduct(x.dims, 0, rx - 2), n, d, r };
 }
 
 export function cosineRowsShape(a: Tensor, b: Tensor): { out: Dims; rows: number; d: number } {
@@ -215,7 +252,7 @@ export function cosineRowsShape(a: Tensor, b: Tensor): { out: Dims; rows: number
 }
 
 export function topkShape(x: Tensor, k: number): { out: Dims; rows: number; n: number } {
-  const { rows, n } = lastAxisShape('topk', x);
+  const { n } = lastAxisShape('topk', x);
   if (!Number.isInteger(k) || k < 0 || k > n) fail('topk', `k=${k} must be an integer in [0, ${n}]`, { x });
   return { out: [...x.dims.slice(0, -1), k], rows: dimsProduct(x.dims, 0, x.dims.length - 1), n };
 }
@@ -226,7 +263,13 @@ export function argmaxShape(x: Tensor): { out: Dims; rows: number; n: number } {
   return { out: x.dims.slice(0, -1), rows: dimsProduct(x.dims, 0, x.dims.length - 1), n };
 }
 
-function checkIndices(op: string, name: string, t: Tensor, limit: number, all: Record<string, Tensor | undefined>): void {
+function checkIndices(
+  op: string,
+  name: string,
+  t: Tensor,
+  limit: number,
+  all: Record<string, Tensor | undefined>,
+): void {
   const data = t.data as Int32Array;
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;

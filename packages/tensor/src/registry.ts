@@ -34,7 +34,9 @@ function initialise(name: string, reg: Registration): Backend {
     reg.instance = reg.factory();
     return reg.instance;
   } catch (cause) {
-    reg.failure = new BackendError(`backend '${name}' failed to initialise: ${String((cause as Error)?.message ?? cause)}`);
+    reg.failure = new BackendError(
+      `backend '${name}' failed to initialise: ${String((cause as Error)?.message ?? cause)}`,
+    );
     throw reg.failure;
   }
 }
@@ -46,7 +48,8 @@ function initialise(name: string, reg: Registration): Backend {
 export function getBackend(name?: string): Backend {
   if (name !== undefined) {
     const reg = registry.get(name);
-    if (!reg) throw new BackendError(`unknown backend '${name}'; registered: ${listBackends().join(', ') || 'none'}`);
+    if (!reg)
+      throw new BackendError(`unknown backend '${name}'; registered: ${listBackends().join(', ') || 'none'}`);
     return initialise(name, reg);
   }
   for (const candidate of listBackends()) {

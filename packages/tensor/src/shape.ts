@@ -28,7 +28,8 @@ export function lastDim(dims: Dims): number {
 /** A new float32 tensor, zero-filled unless `data` is given (taken as is, not copied). */
 export function f32(dims: Dims, data?: Float32Array | readonly number[]): Tensor {
   const n = numel(dims);
-  const buf = data === undefined ? new Float32Array(n) : data instanceof Float32Array ? data : Float32Array.from(data);
+  const buf =
+    data === undefined ? new Float32Array(n) : data instanceof Float32Array ? data : Float32Array.from(data);
   if (buf.length !== n) throw new RangeError(`f32: ${buf.length} values for shape [${dims.join(', ')}]`);
   return new Tensor('float32', buf, dims);
 }
@@ -36,7 +37,8 @@ export function f32(dims: Dims, data?: Float32Array | readonly number[]): Tensor
 /** A new int32 tensor (indices, token ids, positions). */
 export function i32(dims: Dims, data?: Int32Array | readonly number[]): Tensor {
   const n = numel(dims);
-  const buf = data === undefined ? new Int32Array(n) : data instanceof Int32Array ? data : Int32Array.from(data);
+  const buf =
+    data === undefined ? new Int32Array(n) : data instanceof Int32Array ? data : Int32Array.from(data);
   if (buf.length !== n) throw new RangeError(`i32: ${buf.length} values for shape [${dims.join(', ')}]`);
   return new Tensor('int32', buf, dims);
 }
@@ -45,7 +47,11 @@ export function i32(dims: Dims, data?: Int32Array | readonly number[]): Tensor {
 export function bool(dims: Dims, data?: Uint8Array | readonly (boolean | number)[]): Tensor {
   const n = numel(dims);
   const buf =
-    data === undefined ? new Uint8Array(n) : data instanceof Uint8Array ? data : Uint8Array.from(data, (v) => (v ? 1 : 0));
+    data === undefined
+      ? new Uint8Array(n)
+      : data instanceof Uint8Array
+        ? data
+        : Uint8Array.from(data, (v) => (v ? 1 : 0));
   if (buf.length !== n) throw new RangeError(`bool: ${buf.length} values for shape [${dims.join(', ')}]`);
   return new Tensor('bool', buf, dims);
 }
@@ -65,7 +71,9 @@ export function i32Data(t: Tensor): Int32Array {
 /** Same data, new dims (contiguous layout: no copy). */
 export function reshape(t: Tensor, dims: Dims): Tensor {
   if (numel(dims) !== t.size) {
-    throw new RangeError(`reshape: [${t.dims.join(', ')}] has ${t.size} elements, [${dims.join(', ')}] needs ${numel(dims)}`);
+    throw new RangeError(
+      `reshape: [${t.dims.join(', ')}] has ${t.size} elements, [${dims.join(', ')}] needs ${numel(dims)}`,
+    );
   }
   return t.reshape(dims);
 }
