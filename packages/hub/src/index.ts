@@ -1,0 +1,2 @@
+export * from './resolve/index';
+export * from './safetensors/index';
