@@ -1,0 +1,10 @@
+export type { DreamAlg } from './dream/confidence';
+export { type DreamOptions, sampleDream } from './dream/sampler';
+export { timesteps, transferCount } from './dream/schedule';
+export { GenerationInputError } from './errors';
+export type { GenerationResult, StepEvent } from './events';
+export { type GenerateOptions, generate, sample } from './generate';
+export { type LladaOptions, sampleLlada } from './llada/sampler';
+export { numTransferTokens } from './llada/schedule';
+export type { SamplerOptions } from './options';
+export { Random } from './random';

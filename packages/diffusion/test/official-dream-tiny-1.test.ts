@@ -1,0 +1,3 @@
+import { describeOfficialTraces } from './conformance';
+
+describeOfficialTraces('dream-tiny-1');

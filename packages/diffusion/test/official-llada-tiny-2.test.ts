@@ -1,0 +1,3 @@
+import { describeOfficialTraces } from './conformance';
+
+describeOfficialTraces('llada-tiny-2');

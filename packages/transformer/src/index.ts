@@ -1,0 +1,10 @@
+export { type Projection, TransformerBlock } from './block';
+export type { ModelConfig, RawConfig } from './config';
+export { ModelConfigError, WeightError } from './errors';
+export { dream } from './families/dream';
+export { LLADA_MASK_TOKEN_ID, llada } from './families/llada';
+export { findFamily, listFamilies, registerFamily } from './families/registry';
+export type { ModelFamily } from './family';
+export { buildModel, loadModel, readModelConfig } from './load';
+export { DiffusionLM, type ForwardOptions } from './model';
+export type { BlockWeightNames, BlockWeights, ModelWeightNames, ModelWeights } from './weights';
