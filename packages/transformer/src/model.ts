@@ -34,6 +34,15 @@ export class DiffusionLM {
     return new DiffusionLM(backend, this.family, this.config, this.weights);
   }
 
+  /** Number of weight values held (a tied head counted once). */
+  get parameterCount(): number {
+    const { embedding, finalNorm, lmHead, blocks } = this.weights;
+    let n = embedding.size + finalNorm.size + (lmHead === embedding ? 0 : lmHead.size);
+    for (const block of blocks)
+      for (const w of Object.values(block)) n += (w as Tensor | undefined)?.size ?? 0;
+    return n;
+  }
+
   /** Width of the logits (the LM head's rows; may exceed the tokenizer's vocabulary). */
   get logitsWidth(): number {
     return this.weights.lmHead.dims[0]!;
