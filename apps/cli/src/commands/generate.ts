@@ -1,0 +1,194 @@
+import { parseArgs } from 'node:util';
+import { createPolicy } from '@unmask/cache';
+import { type GenerateOptions, generate, type StepEvent } from '@unmask/diffusion';
+import { loadTokenizer, type Tokenizer } from '@unmask/tokenizer';
+import type { DiffusionLM } from '@unmask/transformer';
+import { type Command, UsageError } from '../command';
+import { loadModelFrom, resolveModelArg } from '../model-arg';
+import { printJson, status } from '../output';
+import { ProgressBar } from '../progress';
+import { CanvasView } from '../visual';
+
+const help = `Usage: unmask generate --model M (--prompt TEXT | --prompt-ids 1,2,3) [options]
+
+Generates a response with the model's diffusion sampler (LLaDA: semi-autoregressive blocks with
+low-confidence or random remasking and CFG; Dream: its diffusion_generate algorithms), through a
+cache policy.
+
+Options:
+  --model M                 a model folder, org/name in the Hugging Face cache, or hf:org/name
+  --prompt TEXT             prompt text (needs the model's tokenizer)
+  --prompt-ids LIST         prompt token ids, comma-separated
+  --chat                    wrap the prompt in the model's chat template as a user message
+  --gen-length N            response length in tokens (Dream's max_new_tokens; default 64)
+  --block-length N          LLaDA block length (default: 32, or the response length if smaller)
+  --steps N                 denoising steps (default: the response length)
+  --remasking MODE          LLaDA: low_confidence (default) or random
+  --temperature T           sampling temperature (default 0: greedy)
+  --cfg-scale C             LLaDA classifier-free guidance scale (default 0: off)
+  --alg NAME                Dream: origin, maskgit_plus (default), topk_margin, entropy
+  --threshold X             parallel decoding: commit every token whose confidence reaches X
+  --policy NAME             none (default), dllm-cache, prefix, dual
+  --kp N --kr N --rho R     dllm-cache prompt/response refresh intervals and V-verify ratio
+  --seed N                  random seed (default 0)
+  --backend NAME            cpu or ort (default: the best available)
+  --json                    the last line of stdout is {"ids","text","steps","flops","ms"}
+  --visual                  show the canvas unmasking in the terminal
+
+Examples:
+  unmask generate --model ./my-llada --prompt "ROMEO:" --gen-length 64 --steps 64
+  unmask generate --model GSAI-ML/LLaDA-8B-Instruct --prompt "Hi" --chat --policy dllm-cache --kp 100 --kr 8 --rho 0.25`;
+
+function int(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0)
+    throw new UsageError(`--${name} must be a non-negative integer, got '${text}'`);
+  return n;
+}
+
+function num(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${text}'`);
+  return n;
+}
+
+async function promptIds(
+  values: { prompt?: string; 'prompt-ids'?: string; chat?: boolean },
+  tokenizer: Tokenizer | undefined,
+): Promise<number[]> {
+  if ((values.prompt === undefined) === (values['prompt-ids'] === undefined)) {
+    throw new UsageError('give exactly one of --prompt TEXT or --prompt-ids 1,2,3');
+  }
+  if (values['prompt-ids'] !== undefined) {
+    if (values.chat) throw new UsageError('--chat needs --prompt TEXT');
+    return values['prompt-ids'].split(',').map((part) => int('prompt-ids', part.trim())!);
+  }
+  if (!tokenizer) throw new UsageError('this model has no tokenizer files; use --prompt-ids');
+  if (!values.chat) return tokenizer.encode(values.prompt!);
+  const text = tokenizer.applyChatTemplate([{ role: 'user', content: values.prompt! }], {
+    addGenerationPrompt: true,
+  });
+  return tokenizer.encode(text, { addSpecialTokens: false });
+}
+
+async function tryLoadTokenizer(dir: string): Promise<Tokenizer | undefined> {
+  try {
+    return await loadTokenizer(dir);
+  } catch {
+    return undefined;
+  }
+}
+
+export const generateCommand: Command = {
+  name: 'generate',
+  summary: 'generate text with a diffusion LM',
+  help,
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        model: { type: 'string' },
+        prompt: { type: 'string' },
+        'prompt-ids': { type: 'string' },
+        chat: { type: 'boolean', default: false },
+        'gen-length': { type: 'string' },
+        'block-length': { type: 'string' },
+        steps: { type: 'string' },
+        remasking: { type: 'string' },
+        temperature: { type: 'string' },
+        'cfg-scale': { type: 'string' },
+        alg: { type: 'string' },
+        threshold: { type: 'string' },
+        policy: { type: 'string', default: 'none' },
+        kp: { type: 'string' },
+        kr: { type: 'string' },
+        rho: { type: 'string' },
+        seed: { type: 'string' },
+        backend: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        visual: { type: 'boolean', default: false },
+      },
+    });
+    const resolved = await resolveModelArg(values.model);
+    const tokenizer = await tryLoadTokenizer(resolved.dir);
+    const prompt = await promptIds(values, tokenizer);
+    const model = loadModelFrom(resolved, values.backend);
+    const { options, policyName } = samplerOptions(model, values);
+
+    const maskId = options.maskTokenId ?? model.config.maskTokenId ?? -1;
+    const view = values.visual ? CanvasView.forTokenizer(prompt.length, maskId, tokenizer) : undefined;
+    const bar = values.visual ? undefined : new ProgressBar('denoising');
+    const steps: { step: number; committed: [number, number][] }[] = [];
+    const started = performance.now();
+    const result = generate(model, prompt, {
+      ...options,
+      onStep: (event: StepEvent) => {
+        steps.push({ step: event.step, committed: event.committed });
+        view?.draw(event.canvas, event.step);
+        bar?.update(event.step + 1, options.steps ?? options.genLength, `step ${event.step + 1}`);
+      },
+    });
+    const ms = performance.now() - started;
+    bar?.finish();
+    const ids = Array.from(result.response);
+    const text = tokenizer?.decode(ids, { skipSpecialTokens: true });
+    status(
+      `${result.steps} steps in ${(ms / 1000).toFixed(2)} s, ${(result.flops / 1e9).toFixed(2)} GFLOP (policy ${policyName})`,
+    );
+    if (values.json) {
+      printJson({ ids, ...(text === undefined ? {} : { text }), steps, flops: result.flops, ms });
+      return;
+    }
+    process.stdout.write(`${text ?? ids.join(',')}\n`);
+  },
+};
+
+type GenerateValues = Record<string, string | boolean | undefined>;
+
+/** Sampler options for the model's family; options of the other family are refused by name. */
+function samplerOptions(
+  model: DiffusionLM,
+  values: GenerateValues,
+): { options: GenerateOptions; policyName: string } {
+  const s = (name: string) => values[name] as string | undefined;
+  const genLength = int('gen-length', s('gen-length')) ?? 64;
+  const policyName = s('policy')!;
+  const cacheOptions = {
+    ...(s('kp') !== undefined ? { promptInterval: int('kp', s('kp')) } : {}),
+    ...(s('kr') !== undefined ? { responseInterval: int('kr', s('kr')) } : {}),
+    ...(s('rho') !== undefined ? { transferRatio: num('rho', s('rho')) } : {}),
+  };
+  if (policyName !== 'dllm-cache' && Object.keys(cacheOptions).length > 0) {
+    throw new UsageError('--kp, --kr and --rho belong to --policy dllm-cache');
+  }
+  const common = {
+    genLength,
+    steps: int('steps', s('steps')) ?? genLength,
+    policy: createPolicy(policyName, cacheOptions),
+    seed: int('seed', s('seed')) ?? 0,
+    temperature: num('temperature', s('temperature')) ?? 0,
+    ...(s('threshold') !== undefined ? { threshold: num('threshold', s('threshold')) } : {}),
+  };
+  const llada = ['block-length', 'remasking', 'cfg-scale'];
+  const dream = ['alg'];
+  const foreign = model.family.name === 'llada' ? dream : llada;
+  const given = foreign.find((name) => s(name) !== undefined);
+  if (given) throw new UsageError(`--${given} does not apply to ${model.family.name} models`);
+  if (model.family.name === 'llada') {
+    const remasking = s('remasking') ?? 'low_confidence';
+    if (remasking !== 'low_confidence' && remasking !== 'random') {
+      throw new UsageError(`--remasking must be low_confidence or random, got '${remasking}'`);
+    }
+    const options: GenerateOptions = {
+      ...common,
+      blockLength: int('block-length', s('block-length')) ?? Math.min(32, genLength),
+      remasking,
+      cfgScale: num('cfg-scale', s('cfg-scale')) ?? 0,
+    };
+    return { options, policyName };
+  }
+  const alg = s('alg') as GenerateOptions['alg'];
+  return { options: { ...common, ...(alg ? { alg } : {}) }, policyName };
+}

@@ -1,0 +1,45 @@
+import { type ResolvedModel, resolveModel } from '@unmask/hub';
+import { getBackend } from '@unmask/tensor';
+import { type DiffusionLM, loadModel } from '@unmask/transformer';
+import { UsageError } from './command';
+import { status } from './output';
+import { ProgressBar } from './progress';
+
+/** Resolves --model (a folder, org/name from the Hugging Face cache, or hf:org/name to download). */
+export async function resolveModelArg(spec: string | undefined): Promise<ResolvedModel> {
+  if (!spec) throw new UsageError('--model is required');
+  const bar = new ProgressBar('download');
+  const resolved = await resolveModel(spec, {
+    onProgress: (p) =>
+      bar.update(
+        p.bytes,
+        p.total,
+        `${p.file} ${(p.bytes / 1e6).toFixed(1)}/${(p.total / 1e6).toFixed(1)} MB`,
+      ),
+  });
+  if (resolved.source === 'download') {
+    bar.finish();
+    status(`downloaded ${resolved.repo}@${resolved.commit} into ${resolved.dir}`);
+  }
+  return resolved;
+}
+
+/** Resolves and loads a model onto the named backend (or the best available one). */
+export async function loadModelArg(spec: string | undefined, backendName?: string): Promise<DiffusionLM> {
+  return loadModelFrom(await resolveModelArg(spec), backendName);
+}
+
+/** Loads a resolved model onto the named backend (or the best available one). */
+export function loadModelFrom(resolved: ResolvedModel, backendName?: string): DiffusionLM {
+  const backend = getBackend(backendName);
+  const started = performance.now();
+  const model = loadModel(resolved.dir, { backend });
+  const seconds = (performance.now() - started) / 1000;
+  const weightMiB = (model.parameterCount * 4) / 2 ** 20;
+  const peakMiB = process.resourceUsage().maxRSS / 1024;
+  status(
+    `loaded ${model.family.name} model from ${resolved.dir} on ${backend.name} in ${seconds.toFixed(2)} s ` +
+      `(${weightMiB.toFixed(1)} MiB of float32 weights, peak RSS ${peakMiB.toFixed(0)} MiB)`,
+  );
+  return model;
+}
