@@ -5,6 +5,7 @@ export { cpuBackend } from './cpu';
 export { bf16ToF32, f16ToF32, f32ToBf16, f32ToF16 } from './dtype';
 export { BackendError, ShapeError, UnmaskError } from './errors';
 export * as opShapes from './op-shapes';
+export { mulberry32 } from './random';
 export { type BackendFactory, getBackend, listBackends, registerBackend } from './registry';
 export {
   bool,

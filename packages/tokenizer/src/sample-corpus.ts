@@ -1,3 +1,5 @@
+import { mulberry32 } from '@unmask/tensor';
+
 /**
  * Deterministic mixed-language text for tokenizer equality tests and benchmarks: built-in paragraphs of
  * prose, code, CJK, emoji, numbers, whitespace runs, mixed newlines, special-token strings and other
@@ -101,18 +103,6 @@ const SPICE = [
   '7',
 ];
 
-/** mulberry32: small, fast, good enough to shuffle test text. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface SampleCorpusOptions {
   /** Minimum UTF-8 size of the result. */
   bytes: number;
@@ -123,7 +113,7 @@ export interface SampleCorpusOptions {
 
 /** Deterministic (for a given seed and `english`) mixed text of at least `bytes` UTF-8 bytes. */
 export function sampleCorpus({ bytes, seed = 1, english }: SampleCorpusOptions): string {
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const parts: string[] = [];
   let size = 0;

@@ -1,16 +1,7 @@
-import { f32, type Tensor } from '@unmask/tensor';
+import { f32, mulberry32, type Tensor } from '@unmask/tensor';
 
-/** mulberry32: a small seeded PRNG, so benchmark inputs are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so benchmark inputs are the same on every run. */
+export const seededRandom = mulberry32;
 
 /** A float32 tensor of uniform values in [-scale, scale). */
 export function randomTensor(dims: number[], random: () => number, scale = 1): Tensor {

@@ -1,18 +1,7 @@
 // Deterministic random inputs: every case seeds its own generator from its name.
 import type { Tensor } from 'onnxruntime-common';
+import { mulberry32 } from '../random';
 import { bool, type Dims, f32, i32, numel } from '../shape';
-
-/** mulberry32: a small, fast 32-bit PRNG; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** FNV-1a hash of a string, used as a seed. */
 export function hashSeed(text: string): number {
