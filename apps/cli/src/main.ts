@@ -7,8 +7,9 @@ import { benchCommand } from './commands/bench';
 import { generateCommand } from './commands/generate';
 import { inspectCommand } from './commands/inspect';
 import { logitsCommand } from './commands/logits';
+import { pullCommand } from './commands/pull';
 
-const commands: Command[] = [generateCommand, inspectCommand, logitsCommand, benchCommand];
+const commands: Command[] = [generateCommand, pullCommand, inspectCommand, logitsCommand, benchCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
