@@ -1,2 +1,3 @@
 export * from './resolve/index';
 export * from './safetensors/index';
+export { writeFileAtomically } from './write-atomically';

@@ -5,6 +5,7 @@ export {
   type TokenizerBenchOptions,
   type TokenizerBenchResult,
 } from './bench';
+export { BYTE_TO_CHAR_CODE, toByteLevel } from './byte-level';
 export { type ChatMessage, ChatTemplate, type ChatTemplateOptions } from './chat-template';
 export { createDetokenizer, type Detokenizer } from './detokenizer';
 export {

@@ -1,0 +1,12 @@
+export { add } from './add';
+export { attention } from './attention';
+export { crossEntropy } from './cross-entropy';
+export { embedding } from './embedding';
+export { gatherRows } from './gather-rows';
+export { linear, linears } from './linear';
+export { matmul } from './matmul';
+export { mul } from './mul';
+export { reshape } from './reshape';
+export { rmsNorm } from './rms-norm';
+export { rope } from './rope';
+export { silu, swiglu } from './swiglu';

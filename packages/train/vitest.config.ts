@@ -1,0 +1,3 @@
+import { packageProject } from '../../tooling/vitest.shared';
+
+export default packageProject('@unmask/train');
