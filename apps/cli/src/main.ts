@@ -8,8 +8,16 @@ import { generateCommand } from './commands/generate';
 import { inspectCommand } from './commands/inspect';
 import { logitsCommand } from './commands/logits';
 import { pullCommand } from './commands/pull';
+import { trainCommand } from './commands/train';
 
-const commands: Command[] = [generateCommand, pullCommand, inspectCommand, logitsCommand, benchCommand];
+const commands: Command[] = [
+  generateCommand,
+  trainCommand,
+  pullCommand,
+  inspectCommand,
+  logitsCommand,
+  benchCommand,
+];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
