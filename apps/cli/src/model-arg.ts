@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { type ResolvedModel, resolveModel } from '@unmask/hub';
 import { getBackend } from '@unmask/tensor';
 import { type DiffusionLM, loadModel } from '@unmask/transformer';
@@ -5,9 +7,19 @@ import { UsageError } from './command';
 import { status } from './output';
 import { ProgressBar } from './progress';
 
-/** Resolves --model (a folder, org/name from the Hugging Face cache, or hf:org/name to download). */
+/** The model this repository ships (trained by `unmask train` on tinyshakespeare; see models/README.md). */
+export const SHIPPED_MODEL_DIR = fileURLToPath(new URL('../../../models/llada-shakespeare', import.meta.url));
+
+/**
+ * Resolves --model (a folder, org/name from the Hugging Face cache, or hf:org/name to download);
+ * without one, the shipped model.
+ */
 export async function resolveModelArg(spec: string | undefined): Promise<ResolvedModel> {
-  if (!spec) throw new UsageError('--model is required');
+  if (!spec) {
+    if (!existsSync(SHIPPED_MODEL_DIR))
+      throw new UsageError(`--model is required (no shipped model at ${SHIPPED_MODEL_DIR})`);
+    spec = SHIPPED_MODEL_DIR;
+  }
   const bar = new ProgressBar('download');
   const resolved = await resolveModel(spec, {
     onProgress: (p) =>

@@ -9,7 +9,7 @@ import { printJson, status } from '../output';
 import { ProgressBar } from '../progress';
 import { CanvasView } from '../visual';
 
-const help = `Usage: unmask generate --model M (--prompt TEXT | --prompt-ids 1,2,3) [options]
+const help = `Usage: unmask generate [--model M] (--prompt TEXT | --prompt-ids 1,2,3) [options]
 
 Generates a response with the model's diffusion sampler (LLaDA: semi-autoregressive blocks with
 low-confidence or random remasking and CFG; Dream: its diffusion_generate algorithms), through a
@@ -17,6 +17,7 @@ cache policy.
 
 Options:
   --model M                 a model folder, org/name in the Hugging Face cache, or hf:org/name
+                            (default: the model this repository ships, models/llada-shakespeare)
   --prompt TEXT             prompt text (needs the model's tokenizer)
   --prompt-ids LIST         prompt token ids, comma-separated
   --chat                    wrap the prompt in the model's chat template as a user message
