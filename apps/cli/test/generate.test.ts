@@ -124,3 +124,24 @@ describe('unmask generate', () => {
     expect(uneven.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('unmask generate with the shipped model', () => {
+  it('generates text from a prompt with no --model', () => {
+    const { code, stdout, stderr } = runCli([
+      'generate',
+      '--prompt',
+      'ROMEO:',
+      '--gen-length',
+      '16',
+      '--steps',
+      '16',
+      '--json',
+    ]);
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/models\/llada-shakespeare/);
+    const result = lastJsonLine<GenerateJson & { text: string }>(stdout);
+    expect(result.ids).toHaveLength(16);
+    expect(result.text.length).toBeGreaterThan(0);
+    expect(result.steps).toHaveLength(16);
+  });
+});
