@@ -7,6 +7,18 @@ interface BenchJson {
   forward: { seq: number; gflops: number; ratio: number }[];
 }
 
+interface CacheBenchJson {
+  cases: {
+    name: string;
+    policy: string;
+    speedup: number;
+    flopsReduction: number;
+    efficiency: number;
+    policyFlops: number;
+    noneFlops: number;
+  }[];
+}
+
 describe('unmask bench backend', () => {
   it('prints one JSON object with matmul, per-op and forward results', () => {
     const { code, stdout, stderr } = runCli(['bench', 'backend', '--quick', '--json']);
@@ -29,6 +41,30 @@ describe('unmask bench backend', () => {
     expect(result.identical).toBe(true);
     expect(result.tokens).toBeGreaterThan(1000);
     expect(result.ours.tokensPerSecond).toBeGreaterThan(0);
+  });
+
+  it('bench cache reports speedup, FLOPs reduction and efficiency of every case and policy', () => {
+    const { code, stdout, stderr } = runCli(['bench', 'cache', '--quick', '--json']);
+    expect(code, stderr).toBe(0);
+    const result = lastJsonLine<CacheBenchJson>(stdout);
+    expect(result.cases.map((c) => c.policy)).toEqual([
+      'dllm-cache',
+      'prefix',
+      'dual',
+      'dllm-cache',
+      'prefix',
+      'dual',
+    ]);
+    expect(new Set(result.cases.map((c) => c.name)).size).toBe(2);
+    for (const c of result.cases) {
+      expect(c.speedup, `${c.name} ${c.policy}`).toBeGreaterThan(0);
+      expect(c.flopsReduction, `${c.name} ${c.policy}`).toBeGreaterThan(1);
+      expect(c.efficiency).toBeCloseTo(c.speedup / c.flopsReduction, 10);
+      expect(c.noneFlops).toBeGreaterThan(c.policyFlops);
+    }
+    // The last line is the whole result; progress went to stderr.
+    expect(stdout.trimEnd().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/dllm-cache/);
   });
 
   it('rejects an unknown benchmark with exit code 2', () => {

@@ -19,4 +19,17 @@ export {
   registerPolicy,
   resolvePolicy,
 } from './registry';
-export { checkCall, flatHeads, headLogits, rowTensor, sliceIds, span, splitHeads } from './rows';
+export {
+  checkCall,
+  flatHeads,
+  type HeadMajor,
+  headLogits,
+  readHeadRows,
+  readRows,
+  rowTensor,
+  sliceIds,
+  span,
+  splitHeads,
+  writeHeadRows,
+  writeRows,
+} from './rows';

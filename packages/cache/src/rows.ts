@@ -1,4 +1,4 @@
-import { i32, i32Data, reshape, type Tensor } from '@unmask/tensor';
+import { f32, i32, i32Data, reshape, type Tensor } from '@unmask/tensor';
 import type { DiffusionLM } from '@unmask/transformer';
 import { CachePolicyError } from './errors';
 import type { CacheRequest, RowRange } from './policy';
@@ -76,4 +76,90 @@ export function flatHeads(t: Tensor): Tensor {
 export function splitHeads(t: Tensor, heads: number): Tensor {
   const [b, r, w] = t.dims as [number, number, number];
   return reshape(t, [b, r, heads, w / heads]);
+}
+
+/**
+ * Rows `rows` (ascending, distinct) of a row-major [N, width] array as a [1, R, width] tensor: a
+ * view of `data` itself (no copy) when the rows are consecutive, so use it before `data` changes.
+ */
+export function readRows(data: Float32Array, rows: readonly number[], width: number): Tensor {
+  const n = rows.length;
+  if (n === 0) return f32([1, 0, width]);
+  const first = rows[0]!;
+  if (rows[n - 1]! - first === n - 1)
+    return f32([1, n, width], data.subarray(first * width, (first + n) * width));
+  const out = new Float32Array(n * width);
+  forRuns(rows, (start, row, count) => {
+    out.set(data.subarray(row * width, (row + count) * width), start * width);
+  });
+  return f32([1, n, width], out);
+}
+
+/** data[rows[i], :] = src[i, :] for a row-major [N, width] array and src [R, width] (rows ascending, distinct). */
+export function writeRows(
+  data: Float32Array,
+  rows: readonly number[],
+  src: Float32Array,
+  width: number,
+): void {
+  forRuns(rows, (start, row, count) => {
+    data.set(src.subarray(start * width, (start + count) * width), row * width);
+  });
+}
+
+/** Calls `run(i, rows[i], count)` for each maximal run of consecutive row numbers. */
+function forRuns(rows: readonly number[], run: (start: number, row: number, count: number) => void): void {
+  for (let i = 0; i < rows.length; ) {
+    let j = i + 1;
+    while (j < rows.length && rows[j] === rows[j - 1]! + 1) j++;
+    run(i, rows[i]!, j - i);
+    i = j;
+  }
+}
+
+/** The layout of a head-major K/V cache [B, H, S, D] over canvases of S rows. */
+export interface HeadMajor {
+  batch: number;
+  heads: number;
+  headDim: number;
+  seq: number;
+}
+
+/**
+ * cache[b, h, rows[i], :] = src[b, i, h, :]: token-major rows src [B, R, H * D] into a head-major
+ * cache [B, H, S, D] (what `attendHeadMajor` reads without a copy).
+ */
+export function writeHeadRows(
+  cache: Float32Array,
+  rows: readonly number[],
+  src: Float32Array,
+  layout: HeadMajor,
+): void {
+  const { batch, heads, headDim, seq } = layout;
+  const n = rows.length;
+  for (let b = 0; b < batch; b++) {
+    for (let i = 0; i < n; i++) {
+      for (let h = 0; h < heads; h++) {
+        const from = ((b * n + i) * heads + h) * headDim;
+        // `set` of a subarray: twice as fast as an element loop for 64-float heads.
+        cache.set(src.subarray(from, from + headDim), ((b * heads + h) * seq + rows[i]!) * headDim);
+      }
+    }
+  }
+}
+
+/** Rows `rows` of a head-major cache [B, H, S, D] as token-major [B, R, H * D] (a copy). */
+export function readHeadRows(cache: Float32Array, rows: readonly number[], layout: HeadMajor): Tensor {
+  const { batch, heads, headDim, seq } = layout;
+  const n = rows.length;
+  const out = new Float32Array(batch * n * heads * headDim);
+  for (let b = 0; b < batch; b++) {
+    for (let i = 0; i < n; i++) {
+      for (let h = 0; h < heads; h++) {
+        const from = ((b * heads + h) * seq + rows[i]!) * headDim;
+        out.set(cache.subarray(from, from + headDim), ((b * n + i) * heads + h) * headDim);
+      }
+    }
+  }
+  return f32([batch, n, heads * headDim], out);
 }

@@ -2,17 +2,33 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { TokenizerBenchResult } from '@unmask/tokenizer';
 import { type BackendBenchResult, defaultBackendBench, runBackendBench } from '../bench/backend-bench';
+import {
+  type CacheBenchResult,
+  defaultCacheBench,
+  quickCacheBench,
+  runCacheBench,
+} from '../bench/cache-bench';
 import { runTokenizerBench } from '../bench/tokenizer-target';
 import { type Command, UsageError } from '../command';
 import { formatTable, printJson, status } from '../output';
 
-const help = `Usage: unmask bench <backend|tokenizer> [options]
+const help = `Usage: unmask bench <backend|tokenizer|cache> [options]
 
 bench backend measures, in one run: bare onnxruntime MatMul GFLOP/s; every op on every backend; the
 forward pass of a LLaDA-shaped stack (width 1024, 16 heads, SwiGLU FFN 2816, 4 layers) as GFLOP/s and
 as a ratio to bare MatMul timed alternately with it.
 bench tokenizer encodes 1 MiB of mixed text with our BPE and with @huggingface/tokenizers, alternating
 runs, and reports tokens/s of both and whether the ids are identical.
+bench cache runs LLaDA generations on a synthetic LLaDA-shaped model (random bf16 weights under the
+official names, loaded by the real loader: width 1024, 8 layers, 16 heads, SwiGLU FFN 2816, vocabulary
+8192) with the cache policies dllm-cache (Kp=100, Kr=8, rho=0.25), prefix and dual, and reports for
+each: wall-time speedup over none, FLOPs reduction (none's FLOPs / the policy's, from the policies'
+own counters) and efficiency = speedup / FLOPs reduction. Case A: prompt 512 + gen 256, block 32,
+128 steps (2 tokens a step: Kr refreshes every 8 steps and one Kp refresh at step 100, the same
+refresh density as the paper's 256 steps, in half the time). Case B: prompt 2048 + gen 32, block 32,
+32 steps (one token a step, like LongBench-HotpotQA), each policy twice. Every step of each policy's
+generation goes through the real sampler and is timed; none's steps all run the same shapes, so a few
+of them are timed between the policy's steps and none's generation is their median times the steps.
 
 Options:
   --json              print one JSON object as the last line of stdout
@@ -24,7 +40,8 @@ Options:
 Examples:
   unmask bench backend
   unmask bench backend --json | tail -n 1 | jq .forward
-  unmask bench tokenizer --json`;
+  unmask bench tokenizer --json
+  unmask bench cache --json | tail -n 1 | jq '.cases[] | [.name, .policy, .speedup]'`;
 
 function printTokenizerHuman(result: TokenizerBenchResult): void {
   const table = formatTable(
@@ -71,9 +88,43 @@ function printHuman(result: BackendBenchResult): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
+function printCacheHuman(result: CacheBenchResult): void {
+  const { model } = result;
+  const out = [
+    `synthetic LLaDA: width ${model.width}, ${model.layers} layers, ${model.heads} heads, FFN ${model.ffn}, vocabulary ${model.vocab} (${(model.parameters / 1e6).toFixed(0)}M parameters) on ${model.backend}`,
+    formatTable(
+      [
+        'case',
+        'policy',
+        'steps',
+        'policy s',
+        'first step s',
+        'none s',
+        'speedup',
+        'FLOPs reduction',
+        'efficiency',
+      ],
+      result.cases.map((r) => [
+        r.name,
+        r.policy,
+        r.steps,
+        r.policySeconds,
+        r.policyFirstStepSeconds,
+        r.noneSeconds,
+        r.speedup,
+        r.flopsReduction,
+        r.efficiency,
+      ]),
+    ),
+    `none s = median of the none steps timed between the policies' steps (${[...new Map(result.cases.map((r) => [r.name, r.noneSamples]))].map(([name, n]) => `${n} in ${name.split(':')[0]}`).join(', ')}), times steps`,
+    `sessions built while timing: ${result.sessionsBuiltWhileTiming ?? 'n/a'}, weight bytes baked while timing: ${result.bytesBakedWhileTiming ?? 'n/a'}`,
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
 export const benchCommand: Command = {
   name: 'bench',
-  summary: 'measure speed: bench backend, bench tokenizer',
+  summary: 'measure speed: bench backend, bench tokenizer, bench cache',
   help,
   async run(argv) {
     const { values, positionals } = parseArgs({
@@ -94,8 +145,14 @@ export const benchCommand: Command = {
       else printTokenizerHuman(result);
       return;
     }
+    if (target === 'cache') {
+      const result = runCacheBench(values.quick ? quickCacheBench() : defaultCacheBench(), status);
+      if (values.json) printJson(result);
+      else printCacheHuman(result);
+      return;
+    }
     if (target !== 'backend')
-      throw new UsageError(`unknown benchmark '${target ?? ''}'; available: backend, tokenizer`);
+      throw new UsageError(`unknown benchmark '${target ?? ''}'; available: backend, tokenizer, cache`);
     const threads = values.threads === undefined ? availableParallelism() : Number(values.threads);
     if (!Number.isInteger(threads) || threads < 1)
       throw new UsageError(`--threads must be a positive integer, got ${values.threads}`);

@@ -1,16 +1,22 @@
-import type { Tensor } from '@unmask/tensor';
+import { f32, f32Data, type Tensor } from '@unmask/tensor';
 import type { DiffusionLM } from '@unmask/transformer';
 import { CachePolicyError } from '../errors';
 import { FlopMeter } from '../meter';
 import type { CachePolicy, CacheRequest, RowRange, StepContext } from '../policy';
-import { checkCall, flatHeads, headLogits, rowTensor, sliceIds, span, splitHeads } from '../rows';
+import { checkCall, headLogits, rowTensor, sliceIds, span, writeHeadRows } from '../rows';
 
 interface BlockKv {
   blockStart: number;
   batch: number;
-  /** Per layer, K (rotated) and V of every row [B, S, Hkv * D] from the block's first step. */
-  k: Tensor[];
-  v: Tensor[];
+  /**
+   * Per layer, K (rotated) and V of every row, head-major [B, Hkv, S, D] (what attention reads
+   * without a copy): the block's first step wrote them all, later steps overwrite the window's
+   * rows in place.
+   */
+  k: Float32Array[];
+  v: Float32Array[];
+  /** The rows [start, end) of each canvas the later steps recomputed so far (empty: start = end). */
+  window: RowRange;
 }
 
 /**
@@ -18,7 +24,9 @@ interface BlockKv {
  * and keeps every layer's K and V; the block's later steps recompute only a window of rows, taking
  * the K/V of the other rows from that pass: 'prefix' recomputes from the block start to the end of
  * the canvas (the prefix is reused), 'dual' only the block (prefix and suffix are reused). The
- * window grows to cover rows the sampler asks for outside it (Dream reads row blockStart - 1).
+ * window grows to cover rows the sampler asks for outside it (Dream reads row blockStart - 1), and
+ * never shrinks within a block: its rows' K/V are overwritten in place, so every row outside it
+ * still holds the first step's K/V.
  */
 export class BlockKvCache implements CachePolicy {
   readonly guidance = 'batched';
@@ -44,33 +52,45 @@ export class BlockKvCache implements CachePolicy {
     if (!cached || cached.blockStart !== step.blockStart || cached.batch !== ids.dims[0]) {
       return this.fullPass(counted, ids, step.blockStart, wanted);
     }
-    const start = Math.min(step.blockStart, wanted.start);
-    const end = this.name === 'dual' ? Math.max(step.blockEnd, wanted.end) : seq;
     const { backend, config } = counted;
-    const positions = rowTensor(span(start, end));
+    // The window never shrinks within a block: rows written by an earlier step are recomputed again.
+    const prior = cached.window;
+    const start = Math.min(step.blockStart, wanted.start, prior.end > prior.start ? prior.start : seq);
+    const end = Math.max(this.name === 'dual' ? Math.max(step.blockEnd, wanted.end) : seq, prior.end);
+    cached.window = { start, end };
+    const batch = ids.dims[0]!;
+    const layout = { batch, heads: config.numKvHeads, headDim: config.headDim, seq };
+    const heads = (data: Float32Array) => f32([batch, config.numKvHeads, seq, config.headDim], data);
+    const windowRows = span(start, end);
+    const positions = rowTensor(windowRows);
     let x = counted.embed(sliceIds(ids, start, end));
     counted.blocks.forEach((block, i) => {
       const { q, k, v } = block.project(block.attnNorm(x), positions);
-      const keys = backend.scatterRows(cached.k[i]!, positions, flatHeads(k));
-      const values = backend.scatterRows(cached.v[i]!, positions, flatHeads(v));
-      const attended = backend.add(
-        x,
-        block.attend(q, splitHeads(keys, config.numKvHeads), splitHeads(values, config.numKvHeads)),
-      );
+      writeHeadRows(cached.k[i]!, windowRows, f32Data(k), layout);
+      writeHeadRows(cached.v[i]!, windowRows, f32Data(v), layout);
+      const attended = backend.add(x, block.attendHeadMajor(q, heads(cached.k[i]!), heads(cached.v[i]!)));
       x = backend.add(attended, block.mlp(attended));
     });
     return headLogits(counted, x, wanted, start);
   }
 
   private fullPass(model: DiffusionLM, ids: Tensor, blockStart: number, wanted: RowRange): Tensor {
-    const { backend } = model;
-    const positions = rowTensor(span(0, ids.dims[1]!));
-    const kv: BlockKv = { blockStart, batch: ids.dims[0]!, k: [], v: [] };
+    const { backend, config } = model;
+    const [batch, seq] = ids.dims as [number, number];
+    const rows = span(0, seq);
+    const positions = rowTensor(rows);
+    const layout = { batch, heads: config.numKvHeads, headDim: config.headDim, seq };
+    const headMajor = (t: Tensor) => {
+      const out = new Float32Array(t.size);
+      writeHeadRows(out, rows, f32Data(t), layout);
+      return out;
+    };
+    const kv: BlockKv = { blockStart, batch, k: [], v: [], window: { start: 0, end: 0 } };
     let x = model.embed(ids);
     for (const block of model.blocks) {
       const { q, k, v } = block.project(block.attnNorm(x), positions);
-      kv.k.push(flatHeads(k));
-      kv.v.push(flatHeads(v));
+      kv.k.push(headMajor(k));
+      kv.v.push(headMajor(v));
       const attended = backend.add(x, block.attend(q, k, v));
       x = backend.add(attended, block.mlp(attended));
     }

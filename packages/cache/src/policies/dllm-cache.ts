@@ -1,9 +1,9 @@
-import { f32Data, type Tensor } from '@unmask/tensor';
+import { f32, f32Data, i32, i32Data, type Tensor } from '@unmask/tensor';
 import type { DiffusionLM, TransformerBlock } from '@unmask/transformer';
 import { CachePolicyError } from '../errors';
 import { FlopMeter } from '../meter';
 import type { CachePolicy, CacheRequest, RowRange, StepContext, Stream } from '../policy';
-import { checkCall, flatHeads, headLogits, rowTensor, span, splitHeads } from '../rows';
+import { checkCall, readRows, rowTensor, span, writeHeadRows, writeRows } from '../rows';
 
 export interface DllmCacheOptions {
   /** Kp: a stream's prompt rows are recomputed every Kp-th forward of that stream (default 100). */
@@ -44,17 +44,41 @@ export interface DllmCacheTrace {
   layers: DllmCacheLayerTrace[];
 }
 
-/** One layer's cached features over every row [1, S, ...]: K (rotated) and V flat per row, attention and FFN outputs. */
+/**
+ * One layer's cached features over every canvas row, updated in place: K (rotated) and V
+ * head-major [Hkv, S, D] (what attention reads without a copy), attention and FFN outputs
+ * row-major [S, W]; and the response rows' V again row-major [R, Hkv * D], what V-verify compares.
+ */
 interface LayerCache {
-  k: Tensor;
-  v: Tensor;
-  attn: Tensor;
-  mlp: Tensor;
+  k: Float32Array;
+  v: Float32Array;
+  attn: Float32Array;
+  mlp: Float32Array;
+  responseV: Float32Array;
 }
 
 interface StreamCache {
   forwards: number;
+  /** The canvas of the previous forward (layer 0's K/V of a row change only with its token). */
+  ids: Int32Array | undefined;
+  /** Layer 0's K and V, head-major [Hkv, S, D]. */
+  first: { k: Float32Array; v: Float32Array } | undefined;
+  /** Layers >= 1 (index 0 stays empty). */
   layers: LayerCache[];
+}
+
+/** What one forward of one stream works on. */
+interface Forward {
+  model: DiffusionLM;
+  state: StreamCache;
+  promptLength: number;
+  seq: number;
+  refreshPrompt: boolean;
+  refreshGen: boolean;
+  /** Ascending canvas rows whose residual stream is carried from layer to layer. */
+  live: number[];
+  /** Canvas row -> its index in `live` (-1 when not live). */
+  localOf: Int32Array;
 }
 
 function positiveInt(name: string, value: number): number {
@@ -67,7 +91,10 @@ function positiveInt(name: string, value: number): number {
  * dLLM-Cache (Liu et al. 2025), matching the official code: the cache is reset once per request,
  * layer 0 is always recomputed, V-verify overwrites V for every response row but K only for the
  * selected rows, rho is a fraction of the whole response, attention and FFN outputs are cached per
- * row (the residual stream never is), and each guidance stream keeps its own state.
+ * row (the residual stream never is), and each guidance stream keeps its own state. It skips what
+ * the official code computes in vain: rows whose residual no later layer reads, and layer 0's K/V
+ * of rows whose token did not change (see `firstLayer`). Caches are updated in place, K/V
+ * head-major.
  */
 export class DllmCache implements CachePolicy {
   readonly name = 'dllm-cache';
@@ -108,82 +135,223 @@ export class DllmCache implements CachePolicy {
     const stream = step.stream ?? 'cond';
     let state = this.streams.get(stream);
     if (!state) {
-      state = { forwards: 0, layers: [] };
+      state = { forwards: 0, ids: undefined, first: undefined, layers: [] };
       this.streams.set(stream, state);
     }
     state.forwards++;
-    const counted = this.flops.model(model, step.step);
-    let x = counted.embed(ids);
-    const layers = counted.blocks.map((block, i) => {
-      const out = this.layer(counted, block, i, x, state);
-      x = out.x;
-      return out.trace;
+    const since = state.forwards - 1;
+    const { promptLength } = request;
+    const wanted = rows ?? { start: 0, end: seq };
+    const refreshPrompt = since % this.promptInterval === 0;
+    // A prompt row's residual is read by a later layer only when that layer refreshes the prompt
+    // (every layer >= 1 does so at the same forward), or for its logits: the other prompt rows'
+    // attention and FFN outputs would be computed at layer 0 and never used.
+    const live = refreshPrompt
+      ? span(0, seq)
+      : [...span(wanted.start, Math.min(wanted.end, promptLength)), ...span(promptLength, seq)];
+    const localOf = new Int32Array(seq).fill(-1);
+    live.forEach((row, i) => {
+      localOf[row] = i;
     });
+    const counted = this.flops.model(model, step.step);
+    const forward: Forward = {
+      model: counted,
+      state,
+      promptLength,
+      seq,
+      refreshPrompt,
+      refreshGen: since % this.responseInterval === 0,
+      live,
+      localOf,
+    };
+    let x = this.firstLayer(forward, counted.blocks[0]!, i32Data(ids));
+    const layers: DllmCacheLayerTrace[] = [
+      { layer: 0, refreshPrompt: true, refreshGen: true, branch: 'both', transferIndex: null },
+    ];
+    for (let i = 1; i < counted.blocks.length; i++) {
+      const out = this.layer(forward, counted.blocks[i]!, i, x);
+      x = out.x;
+      layers.push(out.trace);
+    }
     this.onTrace?.({ step: step.step, stream, forward: state.forwards, layers });
-    return headLogits(counted, x, rows ?? { start: 0, end: seq });
+    const local = span(wanted.start, wanted.end).map((row) => localOf[row]!);
+    const head = local.length === live.length ? x : readRows(f32Data(x), local, model.config.hiddenSize);
+    return counted.lmHead(counted.finalNorm(head));
   }
 
+  /**
+   * Layer 0 recomputes the attention and FFN outputs of the live rows at every forward, and K and
+   * V of every row at a prompt refresh. At the other forwards it recomputes K and V only of the rows
+   * whose token changed since the stream's previous forward: layer 0's K/V of a row are a function
+   * of its token and position alone, so the others would come out the same (the official code
+   * recomputes them; on a long prompt that was most of a step). ids [S] -> the live rows' residual
+   * [1, live, W].
+   */
+  private firstLayer(f: Forward, block: TransformerBlock, ids: Int32Array): Tensor {
+    const { backend, config } = f.model;
+    const { seq, live, state } = f;
+    const width = config.hiddenSize;
+    const layout = { batch: 1, heads: config.numKvHeads, headDim: config.headDim, seq };
+    const previous = state.ids;
+    let first = state.first;
+    let changed: number[];
+    if (!first || !previous || f.refreshPrompt) {
+      const rows = (n: number) => new Float32Array(seq * n);
+      first ??= { k: rows(layout.heads * layout.headDim), v: rows(layout.heads * layout.headDim) };
+      state.first = first;
+      changed = span(0, seq);
+    } else {
+      changed = span(0, seq).filter((row) => ids[row] !== previous[row]);
+    }
+    state.ids = ids.slice();
+    // Rows whose normed input is needed: those attending (live) and those whose K/V change.
+    const wanted = new Uint8Array(seq);
+    for (const row of live) wanted[row] = 1;
+    for (const row of changed) wanted[row] = 1;
+    const needed = span(0, seq).filter((row) => wanted[row] === 1);
+    const local = new Int32Array(seq);
+    needed.forEach((row, i) => {
+      local[row] = i;
+    });
+    const x = f.model.embed(
+      i32(
+        [1, needed.length],
+        needed.map((row) => ids[row]!),
+      ),
+    );
+    const h = block.attnNorm(x);
+    const hData = f32Data(h);
+    const subset = (rows: number[]) =>
+      rows.length === needed.length
+        ? h
+        : readRows(
+            hData,
+            rows.map((row) => local[row]!),
+            width,
+          );
+    let fresh: { k: Tensor; v: Tensor } | undefined;
+    if (changed.length > 0) {
+      const hChanged = subset(changed);
+      fresh = { k: block.projectK(hChanged, rowTensor(changed)), v: block.projectV(hChanged) };
+      writeHeadRows(first.k, changed, f32Data(fresh.k), layout);
+      writeHeadRows(first.v, changed, f32Data(fresh.v), layout);
+    }
+    const q = block.projectQ(subset(live), rowTensor(live));
+    const heads = (data: Float32Array) => f32([1, layout.heads, seq, layout.headDim], data);
+    const residual =
+      live.length === needed.length
+        ? x
+        : readRows(
+            f32Data(x),
+            live.map((row) => local[row]!),
+            width,
+          );
+    // Every row fresh: attend to them as they come, as `none` does.
+    const attended =
+      changed.length === seq && fresh
+        ? block.attend(q, fresh.k, fresh.v)
+        : block.attendHeadMajor(q, heads(first.k), heads(first.v));
+    const afterAttention = backend.add(residual, attended);
+    return backend.add(afterAttention, block.mlp(afterAttention));
+  }
+
+  /** A layer >= 1: x [1, live, W] -> [1, live, W]. */
   private layer(
-    model: DiffusionLM,
+    f: Forward,
     block: TransformerBlock,
     index: number,
     x: Tensor,
-    state: StreamCache,
   ): { x: Tensor; trace: DllmCacheLayerTrace } {
-    const { backend, config } = model;
-    const { promptLength, totalLength } = this.request!;
-    const since = state.forwards - 1;
-    const refreshPrompt = index === 0 || since % this.promptInterval === 0;
-    const refreshGen = index === 0 || since % this.responseInterval === 0;
+    const { backend, config } = f.model;
+    const { promptLength, seq, refreshPrompt, refreshGen, live, localOf } = f;
+    const width = config.hiddenSize;
+    const kvWidth = config.numKvHeads * config.headDim;
+    const layout = { batch: 1, heads: config.numKvHeads, headDim: config.headDim, seq };
     const verify = !refreshGen && this.transferRatio > 0;
+    const responseLength = seq - promptLength;
     const prompt = refreshPrompt ? span(0, promptLength) : [];
-    const response = span(promptLength, totalLength);
-    const cache = state.layers[index];
+    const response = span(promptLength, seq);
+    let cache = f.state.layers[index];
+    if (!cache) {
+      if (!(refreshPrompt && refreshGen))
+        throw new CachePolicyError('dllm-cache: a partial update before the first full forward');
+      const rows = (n: number) => new Float32Array(seq * n);
+      cache = {
+        k: rows(kvWidth),
+        v: rows(kvWidth),
+        attn: rows(width),
+        mlp: rows(width),
+        responseV: new Float32Array(responseLength * kvWidth),
+      };
+      f.state.layers[index] = cache;
+    }
 
-    // Rows whose attention input is normed: those recomputed, plus every response row for V-verify.
+    // Rows whose attention input is normed: those recomputed, plus every response row for V-verify;
+    // the prompt rows (when present) come first, so the response is the last rows of `normed`.
     const normed = [...prompt, ...(refreshGen || verify ? response : [])];
     let recomputed = [...prompt, ...(refreshGen ? response : [])];
     let selection: { rows: number[]; boundary?: [number, number] } | undefined;
-    let k = cache?.k;
-    let v = cache?.v;
-    let attn = cache?.attn;
-    let mlp = cache?.mlp;
     if (normed.length > 0) {
-      const h = block.attnNorm(takeRows(model, x, normed, totalLength));
-      const fresh = flatHeads(block.projectV(h));
+      const xData = f32Data(x);
+      const h = block.attnNorm(
+        normed.length === live.length
+          ? x
+          : readRows(
+              xData,
+              normed.map((row) => localOf[row]!),
+              width,
+            ),
+      );
+      const vFresh = block.projectV(h);
+      const fresh = f32Data(vFresh);
       if (verify) {
-        const freshResponse = takeRows(model, fresh, span(prompt.length, normed.length), normed.length);
-        const cachedResponse = backend.gatherRows(cache!.v, rowTensor(response));
+        const freshResponse = readRows(fresh, span(normed.length - responseLength, normed.length), kvWidth);
+        const cachedResponse = f32([1, responseLength, kvWidth], cache.responseV);
         selection = leastSimilar(
           f32Data(backend.cosineRows(freshResponse, cachedResponse)),
-          Math.floor(response.length * this.transferRatio),
+          Math.floor(responseLength * this.transferRatio),
         );
         recomputed = [...recomputed, ...selection.rows.map((r) => r + promptLength)];
       }
-      v = replaceRows(model, v, normed, fresh, totalLength);
+      // V is overwritten for every normed row, K only for the recomputed ones (the official code).
+      writeHeadRows(cache.v, normed, fresh, layout);
+      if (refreshGen || verify)
+        cache.responseV.set(fresh.subarray((normed.length - responseLength) * kvWidth));
       if (recomputed.length > 0) {
-        const local = new Map(normed.map((row, i) => [row, i]));
+        const hData = f32Data(h);
         const hRecomputed =
           recomputed.length === normed.length
             ? h
-            : backend.gatherRows(h, rowTensor(recomputed.map((r) => local.get(r)!)));
-        const { q, k: kFresh } = block.projectQK(hRecomputed, rowTensor(recomputed));
-        k = replaceRows(model, k, recomputed, flatHeads(kFresh), totalLength);
-        const out = block.attend(q, splitHeads(k, config.numKvHeads), splitHeads(v, config.numKvHeads));
-        attn = replaceRows(model, attn, recomputed, out, totalLength);
+            : readRows(
+                hData,
+                recomputed.map((row) => (row < promptLength || refreshPrompt ? row : row - promptLength)),
+                width,
+              );
+        const positions = rowTensor(recomputed);
+        const q = block.projectQ(hRecomputed, positions);
+        const k = block.projectK(hRecomputed, positions);
+        writeHeadRows(cache.k, recomputed, f32Data(k), layout);
+        const heads = (data: Float32Array) => f32([1, config.numKvHeads, seq, config.headDim], data);
+        // Every row fresh (then `normed` is every row too): attend to them as they come, as `none` does.
+        const attended =
+          recomputed.length === seq
+            ? block.attend(q, k, vFresh)
+            : block.attendHeadMajor(q, heads(cache.k), heads(cache.v));
+        writeRows(cache.attn, recomputed, f32Data(attended), width);
       }
     }
-    const afterAttention = backend.add(x, attn!);
+    const afterAttention = backend.add(x, readRows(cache.attn, live, width));
     if (recomputed.length > 0) {
-      mlp = replaceRows(
-        model,
-        mlp,
-        recomputed,
-        block.mlp(takeRows(model, afterAttention, recomputed, totalLength)),
-        totalLength,
-      );
+      const input =
+        recomputed.length === live.length
+          ? afterAttention
+          : readRows(
+              f32Data(afterAttention),
+              recomputed.map((row) => localOf[row]!),
+              width,
+            );
+      writeRows(cache.mlp, recomputed, f32Data(block.mlp(input)), width);
     }
-    state.layers[index] = { k: k!, v: v!, attn: attn!, mlp: mlp! };
     const trace: DllmCacheLayerTrace = {
       layer: index,
       refreshPrompt,
@@ -192,26 +360,8 @@ export class DllmCache implements CachePolicy {
       transferIndex: selection ? selection.rows : null,
       ...(selection?.boundary ? { cosBoundary: selection.boundary } : {}),
     };
-    return { x: backend.add(afterAttention, mlp!), trace };
+    return { x: backend.add(afterAttention, readRows(cache.mlp, live, width)), trace };
   }
-}
-
-/** Rows `rows` (ascending, distinct) of x [B, N, W]; x itself when they are all N rows. */
-function takeRows(model: DiffusionLM, x: Tensor, rows: readonly number[], n: number): Tensor {
-  return rows.length === n ? x : model.backend.gatherRows(x, rowTensor(rows));
-}
-
-/** `cached` with `rows` replaced by `fresh`; `fresh` itself when it covers all n rows. */
-function replaceRows(
-  model: DiffusionLM,
-  cached: Tensor | undefined,
-  rows: readonly number[],
-  fresh: Tensor,
-  n: number,
-): Tensor {
-  if (rows.length === n) return fresh;
-  if (!cached) throw new CachePolicyError('dllm-cache: a partial update before the first full forward');
-  return model.backend.scatterRows(cached, rowTensor(rows), fresh);
 }
 
 /** The `count` rows of least cosine similarity, ascending (lower index first on ties), and the cosines around the cut. */
