@@ -67,6 +67,20 @@ describe('unmask bench backend', () => {
     expect(stderr).toMatch(/dllm-cache/);
   });
 
+  it('bench train reports training throughput as a ratio to bare MatMul', () => {
+    const { code, stdout, stderr } = runCli(['bench', 'train', '--quick', '--json']);
+    expect(code, stderr).toBe(0);
+    const result = lastJsonLine<{
+      tokensPerSecond: number;
+      gflops: number;
+      ratio: number;
+      bareMatmul: { gflops: number };
+    }>(stdout);
+    expect(result.tokensPerSecond).toBeGreaterThan(0);
+    expect(result.bareMatmul.gflops).toBeGreaterThan(0);
+    expect(result.ratio).toBeCloseTo(result.gflops / result.bareMatmul.gflops, 6);
+  });
+
   it('rejects an unknown benchmark with exit code 2', () => {
     const { code, stderr } = runCli(['bench', 'nothing']);
     expect(code).toBe(2);

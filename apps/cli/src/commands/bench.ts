@@ -9,10 +9,15 @@ import {
   runCacheBench,
 } from '../bench/cache-bench';
 import { runTokenizerBench } from '../bench/tokenizer-target';
+import { runTrainBench, type TrainBenchResult } from '../bench/train-bench';
 import { type Command, UsageError } from '../command';
 import { formatTable, printJson, status } from '../output';
 
-const help = `Usage: unmask bench <backend|tokenizer|cache> [options]
+const help = `Usage: unmask bench <backend|tokenizer|cache|train> [options]
+
+bench train times optimizer steps of the default ~4M-parameter LLaDA (masked-diffusion objective,
+forward + backward + AdamW) on onnxruntime, as tokens/s and as GFLOP/s over a bare MatMul of the
+step's most common GEMM timed between the steps.
 
 bench backend measures, in one run: bare onnxruntime MatMul GFLOP/s; every op on every backend; the
 forward pass of a LLaDA-shaped stack (width 1024, 16 heads, SwiGLU FFN 2816, 4 layers) as GFLOP/s and
@@ -42,6 +47,34 @@ Examples:
   unmask bench backend --json | tail -n 1 | jq .forward
   unmask bench tokenizer --json
   unmask bench cache --json | tail -n 1 | jq '.cases[] | [.name, .policy, .speedup]'`;
+
+function printTrainHuman(r: TrainBenchResult): void {
+  const table = formatTable(
+    [
+      'parameters',
+      'tokens/step',
+      'step s',
+      'tokens/s',
+      'GFLOP/s',
+      'bare MatMul GFLOP/s',
+      'ratio',
+      'matmul share',
+    ],
+    [
+      [
+        r.parameters,
+        r.tokensPerStep,
+        r.stepSeconds,
+        r.tokensPerSecond,
+        r.gflops,
+        r.bareMatmul.gflops,
+        r.ratio,
+        r.matmulTimeShare,
+      ],
+    ],
+  );
+  process.stdout.write(`${table}\n`);
+}
 
 function printTokenizerHuman(result: TokenizerBenchResult): void {
   const table = formatTable(
@@ -151,9 +184,17 @@ export const benchCommand: Command = {
       else printCacheHuman(result);
       return;
     }
-    if (target !== 'backend')
-      throw new UsageError(`unknown benchmark '${target ?? ''}'; available: backend, tokenizer, cache`);
     const threads = values.threads === undefined ? availableParallelism() : Number(values.threads);
+    if (target === 'train') {
+      const result = runTrainBench(threads, values.quick);
+      if (values.json) printJson(result);
+      else printTrainHuman(result);
+      return;
+    }
+    if (target !== 'backend')
+      throw new UsageError(
+        `unknown benchmark '${target ?? ''}'; available: backend, tokenizer, cache, train`,
+      );
     if (!Number.isInteger(threads) || threads < 1)
       throw new UsageError(`--threads must be a positive integer, got ${values.threads}`);
     const options = defaultBackendBench(threads);
