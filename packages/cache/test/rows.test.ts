@@ -2,8 +2,8 @@ import '@unmask/backend-ort';
 import { f32Data, getBackend, i32, listBackends } from '@unmask/tensor';
 import { DiffusionLM, loadModel } from '@unmask/transformer';
 import { describe, expect, it } from 'vitest';
-import { createPolicy, readHeadRows, readRows, writeHeadRows, writeRows } from '../src';
-import { canvases, fixtureDir, lladaCases } from './fixtures';
+import { type CachePolicy, createPolicy, readHeadRows, readRows, writeHeadRows, writeRows } from '../src';
+import { canvases, fixtureDir, type LladaCase, lladaCases } from './fixtures';
 
 function maxRelDiff(a: Float32Array, b: Float32Array): number {
   let worst = 0;
@@ -105,5 +105,41 @@ for (const backendName of listBackends()) {
       // After the first forward, only the committed rows' K/V were recomputed.
       expect(cached.flops.total).toBeLessThan(none.flops.total);
     });
+  });
+
+  describe(`policies reused for another request keep their arrays, not their state, on ${backendName}`, () => {
+    const model = loadModel(fixtureDir('llada-tiny-2'), { backend: getBackend(backendName) });
+    const [c, other] = lladaCases('llada-tiny-2') as [LladaCase, LladaCase];
+    // The same sizes with another prompt: reused arrays hold the first request's features.
+    const shifted = (ids: number[]) =>
+      ids.map((id, i) => (i < c.prompt.length ? (id + 1) % c.params.mask_id : id));
+    const variant: LladaCase = {
+      ...c,
+      prompt: shifted(c.prompt),
+      steps: c.steps.map((s) => ({ ...s, sequence: shifted(s.sequence) })),
+    };
+    const options = { promptInterval: 5, responseInterval: 3, transferRatio: 0.25 };
+    const make = (name: string) => createPolicy(name, name === 'dllm-cache' ? options : {});
+    const run = (policy: CachePolicy, k: LladaCase) => {
+      policy.reset({ promptLength: k.prompt.length, totalLength: k.prompt.length + k.params.gen_length });
+      return canvases(k).map((canvas) =>
+        Array.from(
+          f32Data(
+            policy.logits(model, i32([1, canvas.ids.length], canvas.ids), canvas, {
+              start: canvas.blockStart,
+              end: canvas.blockEnd,
+            }),
+          ),
+        ),
+      );
+    };
+    for (const name of ['dllm-cache', 'prefix', 'dual']) {
+      it(`${name}: each request gets what a fresh policy gets`, () => {
+        const reused = make(name);
+        run(reused, c);
+        expect(run(reused, variant)).toEqual(run(make(name), variant));
+        expect(run(reused, other)).toEqual(run(make(name), other));
+      });
+    }
   });
 }

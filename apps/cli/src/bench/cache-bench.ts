@@ -54,7 +54,7 @@ export interface CacheBenchRow {
   policySeconds: number;
   /** Of which its first step (a full pass for every policy here). */
   policyFirstStepSeconds: number;
-  /** none's median step time from the steps timed between the policy's, and that times `steps`. */
+  /** none's median step time over the steps timed between this policy's, and that times `steps`. */
   noneStepSeconds: number;
   noneSeconds: number;
   noneSamples: number;
@@ -85,7 +85,7 @@ export function defaultCacheBench(): CacheBenchOptions {
         blockLength: 32,
         steps: 128,
         repeats: 1,
-        noneSamplesPerRun: 2,
+        noneSamplesPerRun: 4,
       },
       {
         // One full pass and 31 cheap steps: a single slow spell during the full pass would move the
@@ -96,7 +96,7 @@ export function defaultCacheBench(): CacheBenchOptions {
         blockLength: 32,
         steps: 32,
         repeats: 2,
-        noneSamplesPerRun: 1,
+        noneSamplesPerRun: 2,
       },
     ],
     policies: [
@@ -137,7 +137,10 @@ export function quickCacheBench(): CacheBenchOptions {
   };
 }
 
-/** A LLaDA sampler run step by step; `step()` starts a new generation when the previous one ended. */
+/**
+ * A LLaDA sampler run step by step; `step()` starts a new generation when the previous one ended.
+ * Every generation uses the same policy object, as a server keeps one (the sampler resets it).
+ */
 class Stepper {
   private steps: Generator<StepEvent, GenerationResult> | undefined;
 
@@ -145,7 +148,7 @@ class Stepper {
     private readonly model: DiffusionLM,
     private readonly prompt: number[],
     private readonly c: CacheBenchCase,
-    private readonly policy: () => CachePolicy,
+    private readonly policy: CachePolicy,
   ) {}
 
   /** Runs one step; returns its seconds and FLOPs, or undefined when the generation just ended. */
@@ -154,7 +157,7 @@ class Stepper {
       genLength: this.c.genLength,
       blockLength: this.c.blockLength,
       steps: this.c.steps,
-      policy: this.policy(),
+      policy: this.policy,
     });
     const t0 = performance.now();
     const next = this.steps.next();
@@ -213,22 +216,28 @@ export function runCacheBench(
   const whileTiming = { sessions: 0, baked: 0 };
   for (const c of options.cases) {
     const prompt = Array.from({ length: c.promptLength }, () => Math.floor(random() * (maskId - 2)));
-    const policyOf = (p: CacheBenchPolicy) => () => createPolicy(p.name, p.options ?? {});
-    const none = new Stepper(model, prompt, c, () => createPolicy('none'));
+    const policies = new Map(options.policies.map((p) => [p, createPolicy(p.name, p.options ?? {})]));
+    const none = new Stepper(model, prompt, c, createPolicy('none'));
     // Warm-up: every op shape class of every policy runs at this case's sizes (onnxruntime grows
     // each session's memory arena on its first large call), and weights are baked, before timing.
     const first = c === options.cases[0];
     for (let i = 0; i < (first ? options.warmupSteps : 1); i++) none.anyStep();
     for (const p of options.policies) {
-      const warm = new Stepper(model, prompt, c, policyOf(p));
+      const warm = new Stepper(model, prompt, c, policies.get(p)!);
       for (let i = 0; i < Math.min(options.warmupSteps, c.steps); i++) warm.step();
     }
     const before = built(backend);
-    const noneSteps: { seconds: number; flops: number }[] = [];
-    const runs = new Map(options.policies.map((p) => [p, { seconds: 0, first: 0, flops: 0 }]));
+    // Each policy is compared with the none steps timed during its own generations: a slow spell
+    // of this shared machine then slows both sides of the ratio alike.
+    const runs = new Map(
+      options.policies.map((p) => [
+        p,
+        { seconds: 0, first: 0, flops: 0, none: [] as { seconds: number; flops: number }[] },
+      ]),
+    );
     for (let repeat = 0; repeat < c.repeats; repeat++) {
       for (const p of options.policies) {
-        const policy = new Stepper(model, prompt, c, policyOf(p));
+        const policy = new Stepper(model, prompt, c, policies.get(p)!);
         const every = Math.max(1, Math.floor(c.steps / c.noneSamplesPerRun));
         const run = runs.get(p)!;
         let seconds = 0;
@@ -238,11 +247,11 @@ export function runCacheBench(
           seconds += step.seconds;
           if (i === 0) run.first += step.seconds / c.repeats;
           if (repeat === 0) run.flops += step.flops;
-          if (i % every === every >> 1) noneSteps.push(none.anyStep());
+          if (i % every === every >> 1) run.none.push(none.anyStep());
         }
         run.seconds += seconds / c.repeats;
         progress(
-          `${c.name}, ${p.name}: ${c.steps} steps in ${seconds.toFixed(1)} s; none ${(median(noneSteps.map((s) => s.seconds)) * 1000).toFixed(0)} ms/step so far`,
+          `${c.name}, ${p.name}: ${c.steps} steps in ${seconds.toFixed(1)} s; none ${(median(run.none.map((s) => s.seconds)) * 1000).toFixed(0)} ms/step`,
         );
       }
     }
@@ -251,14 +260,14 @@ export function runCacheBench(
       whileTiming.sessions += after.sessions - before.sessions;
       whileTiming.baked += after.baked - before.baked;
     }
-    const noneFlopsPerStep = noneSteps[0]!.flops;
-    if (noneSteps.some((s) => s.flops !== noneFlopsPerStep)) {
-      throw new Error(
-        'bench cache: none ran different FLOPs at different steps; its estimate would be wrong',
-      );
-    }
-    const noneStepSeconds = median(noneSteps.map((s) => s.seconds));
-    for (const [p, { seconds, first: firstStep, flops }] of runs) {
+    for (const [p, { seconds, first: firstStep, flops, none: noneSteps }] of runs) {
+      const noneFlopsPerStep = noneSteps[0]!.flops;
+      if (noneSteps.some((s) => s.flops !== noneFlopsPerStep)) {
+        throw new Error(
+          'bench cache: none ran different FLOPs at different steps; its estimate would be wrong',
+        );
+      }
+      const noneStepSeconds = median(noneSteps.map((s) => s.seconds));
       const noneSeconds = noneStepSeconds * c.steps;
       const noneFlops = noneFlopsPerStep * c.steps;
       const speedup = noneSeconds / seconds;

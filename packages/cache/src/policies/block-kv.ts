@@ -38,7 +38,8 @@ export class BlockKvCache implements CachePolicy {
 
   reset(request: CacheRequest): void {
     this.request = request;
-    this.cached = undefined;
+    // The arrays stay for the next full pass to reuse; `blockStart: -1` makes the first step one.
+    if (this.cached) this.cached.blockStart = -1;
     this.flops.reset();
   }
 
@@ -80,17 +81,21 @@ export class BlockKvCache implements CachePolicy {
     const rows = span(0, seq);
     const positions = rowTensor(rows);
     const layout = { batch, heads: config.numKvHeads, headDim: config.headDim, seq };
-    const headMajor = (t: Tensor) => {
-      const out = new Float32Array(t.size);
+    // Every row is written: the previous block's arrays (of the same size) are reused.
+    const reuse =
+      this.cached?.batch === batch &&
+      this.cached.k[0]?.length === batch * seq * layout.heads * layout.headDim;
+    const headMajor = (t: Tensor, previous: Float32Array | undefined) => {
+      const out = reuse && previous ? previous : new Float32Array(t.size);
       writeHeadRows(out, rows, f32Data(t), layout);
       return out;
     };
     const kv: BlockKv = { blockStart, batch, k: [], v: [], window: { start: 0, end: 0 } };
     let x = model.embed(ids);
-    for (const block of model.blocks) {
+    for (const [i, block] of model.blocks.entries()) {
       const { q, k, v } = block.project(block.attnNorm(x), positions);
-      kv.k.push(headMajor(k));
-      kv.v.push(headMajor(v));
+      kv.k.push(headMajor(k, this.cached?.k[i]));
+      kv.v.push(headMajor(v, this.cached?.v[i]));
       const attended = backend.add(x, block.attend(q, k, v));
       x = backend.add(attended, block.mlp(attended));
     }
