@@ -12,6 +12,12 @@ export {
 } from './bpe/write';
 export { loadModelFolder, saveModelFolder } from './checkpoint/model-folder';
 export { loadCheckpoint, saveCheckpoint } from './checkpoint/run-checkpoint';
+export {
+  readTrainingLog,
+  TRAINING_LOG_FILE,
+  TrainingLog,
+  type TrainingLogEntry,
+} from './checkpoint/training-log';
 export type { TrainingProgress } from './checkpoint/training-state';
 export {
   DEFAULT_TRAIN_CONFIG,

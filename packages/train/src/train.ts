@@ -8,6 +8,7 @@ import { assertReadsWeightsLive } from './backend-check';
 import { trainBpe } from './bpe/train';
 import { writeTokenizerFiles } from './bpe/write';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint/run-checkpoint';
+import { TrainingLog } from './checkpoint/training-log';
 import { TRAINING_STATE_FILE, type TrainingProgress } from './checkpoint/training-state';
 import { resolveTrainConfig, resumedConfig, type TrainConfig, type TrainConfigInput } from './config';
 import { splitCorpus } from './data/corpus';
@@ -128,6 +129,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     saveCheckpoint(outDir, model, optimizer, progress);
     emit({ type: 'checkpoint', step, dir: outDir });
   };
+  const log = new TrainingLog(outDir, options.resume ? run.step : undefined);
   const losses: number[] = [];
   let validation: ValidationResult | undefined;
   const started = performance.now();
@@ -138,19 +140,24 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     losses.push(result.loss);
     const seconds = (performance.now() - started) / 1000;
     const done = step - firstStep;
-    emit({
-      type: 'step',
+    const progress = {
       step,
-      totalSteps: config.steps,
       loss: result.loss,
       lr: result.lr,
       gradNorm: result.gradNorm,
       tokensPerSecond: (done * config.batchSize * config.seqLen) / seconds,
+    };
+    log.append({ type: 'step', ...progress });
+    emit({
+      type: 'step',
+      ...progress,
+      totalSteps: config.steps,
       etaSeconds: ((stopAt - step) * seconds) / done,
     });
     const last = step === stopAt;
     if (last || (config.evalEvery > 0 && step % config.evalEvery === 0)) {
       validation = runValidation();
+      log.append({ type: 'validation', step, ...validation });
       emit({ type: 'validation', step, ...validation });
     }
     if (last || (config.checkpointEvery > 0 && step % config.checkpointEvery === 0)) checkpoint();

@@ -7,10 +7,13 @@ import { describe, expect, it } from 'vitest';
 import {
   loadCheckpoint,
   loadModelFolder,
+  readTrainingLog,
   saveModelFolder,
+  TRAINING_LOG_FILE,
   type TrainConfigInput,
   TrainError,
   type TrainEvent,
+  TrainingLog,
   train,
 } from '../src';
 import { tempDir, toyCorpus } from './fixtures';
@@ -66,6 +69,36 @@ describe('train', () => {
       );
     }
     expect(second.validation).toEqual(whole.validation);
+    // The same log but the throughput, and the extra validation a stopped run does at its last step.
+    const comparable = (dir: string) =>
+      readTrainingLog(join(dir, TRAINING_LOG_FILE))
+        .filter((e) => e.type === 'step' || e.step % 3 === 0)
+        .map((e) => (e.type === 'step' ? { ...e, tokensPerSecond: 0 } : e));
+    expect(comparable(splitDir)).toEqual(comparable(straightDir));
+  });
+
+  it('logs every step and validation to training_log.jsonl; a resume drops lines past its checkpoint', async () => {
+    const { events } = await straight;
+    const logged = readTrainingLog(join(straightDir, TRAINING_LOG_FILE));
+    expect(logged.map((e) => `${e.type}${e.step}`)).toEqual(
+      events.filter((e) => e.type === 'step' || e.type === 'validation').map((e) => `${e.type}${e.step}`),
+    );
+    const dir = join(root, 'log');
+    cpSync(straightDir, dir, { recursive: true });
+    const path = join(dir, TRAINING_LOG_FILE);
+    writeFileSync(path, `${readFileSync(path, 'utf8')}{"type":"step","st`);
+    expect(readTrainingLog(path)).toEqual(logged);
+    const log = new TrainingLog(dir, 3);
+    log.append({ type: 'step', step: 4, loss: 1, lr: 1, gradNorm: 1, tokensPerSecond: 1 });
+    expect(readTrainingLog(path).map((e) => `${e.type}${e.step}`)).toEqual([
+      'step1',
+      'step2',
+      'step3',
+      'validation3',
+      'step4',
+    ]);
+    writeFileSync(path, `{"type":"step",\n${readFileSync(path, 'utf8')}`);
+    expect(() => readTrainingLog(path)).toThrow(/line 1 is not JSON/);
   });
 
   it('reports progress, validation and checkpoints', async () => {
