@@ -3,20 +3,26 @@ import { parseArgs } from 'node:util';
 import '@unmask/backend-ort';
 import { UnmaskError } from '@unmask/tensor';
 import { type Command, EXIT, UsageError } from './command';
+import { analyzeCommand } from './commands/analyze';
 import { benchCommand } from './commands/bench';
+import { chatCommand } from './commands/chat';
 import { generateCommand } from './commands/generate';
 import { inspectCommand } from './commands/inspect';
 import { logitsCommand } from './commands/logits';
 import { pullCommand } from './commands/pull';
+import { serveCommand } from './commands/serve';
 import { trainCommand } from './commands/train';
 
 const commands: Command[] = [
   generateCommand,
+  chatCommand,
   trainCommand,
   pullCommand,
   inspectCommand,
   logitsCommand,
   benchCommand,
+  serveCommand,
+  analyzeCommand,
 ];
 
 function usage(): string {

@@ -35,4 +35,10 @@ export class CanvasView {
       .split('\n')
       .reduce((n, line) => n + Math.max(1, Math.ceil(line.length / columns)), 0);
   }
+
+  /** Erases the last frame. */
+  clear(): void {
+    if (this.drawnLines > 0) process.stderr.write(`\x1b[${this.drawnLines}F\x1b[J`);
+    this.drawnLines = 0;
+  }
 }

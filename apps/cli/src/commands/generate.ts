@@ -149,7 +149,7 @@ export const generateCommand: Command = {
 type GenerateValues = Record<string, string | boolean | undefined>;
 
 /** Sampler options for the model's family; options of the other family are refused by name. */
-function samplerOptions(
+export function samplerOptions(
   model: DiffusionLM,
   values: GenerateValues,
 ): { options: GenerateOptions; policyName: string } {
