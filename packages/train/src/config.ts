@@ -15,9 +15,8 @@ export interface ModelShape {
   initStd: number;
 }
 
-/** Everything that defines a run; a checkpoint stores it and a resumed run continues with it. */
-export interface TrainConfig {
-  model: ModelShape;
+/** What any training run needs besides its model and objective: batching, schedule, optimizer, bookkeeping. */
+export interface RunSettings {
   /** Tokens per training sequence. */
   seqLen: number;
   /** Sequences per optimizer step. */
@@ -36,8 +35,6 @@ export interface TrainConfig {
   adamEps: number;
   /** Global gradient norm limit; 0 disables clipping. */
   clipNorm: number;
-  /** Lower bound of the masking rate t. */
-  maskEps: number;
   seed: number;
   /** Validate every this many steps (0: only at the end). */
   evalEvery: number;
@@ -47,6 +44,13 @@ export interface TrainConfig {
   checkpointEvery: number;
   /** Tail of the corpus held out for validation. */
   heldOutFraction: number;
+}
+
+/** Everything that defines a run; a checkpoint stores it and a resumed run continues with it. */
+export interface TrainConfig extends RunSettings {
+  model: ModelShape;
+  /** Lower bound of the masking rate t. */
+  maskEps: number;
 }
 
 /** A config given by a caller: any subset, the model's sizes included. */

@@ -22,6 +22,7 @@ export type { TrainingProgress } from './checkpoint/training-state';
 export {
   DEFAULT_TRAIN_CONFIG,
   type ModelShape,
+  type RunSettings,
   resolveTrainConfig,
   type TrainConfig,
   type TrainConfigInput,
