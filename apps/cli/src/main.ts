@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 // Registers the onnxruntime backend ('ort'), preferred over the pure-TS 'cpu' one when it loads.
 import '@unmask/backend-ort';
+// Registers the DLCM loader, so that every model command also takes DLCM folders.
+import '@unmask/dlcm';
 import { UnmaskError } from '@unmask/tensor';
 import { type Command, EXIT, UsageError } from './command';
 import { analyzeCommand } from './commands/analyze';

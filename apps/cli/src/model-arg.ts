@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { DlcmModel } from '@unmask/dlcm';
 import { type ResolvedModel, resolveModel } from '@unmask/hub';
 import { getBackend } from '@unmask/tensor';
-import { type DiffusionLM, loadModel } from '@unmask/transformer';
+import { type DiffusionLM, type LoadedModel, loadAnyModel } from '@unmask/transformer';
 import { UsageError } from './command';
 import { status } from './output';
 import { ProgressBar } from './progress';
@@ -36,22 +37,37 @@ export async function resolveModelArg(spec: string | undefined): Promise<Resolve
   return resolved;
 }
 
-/** Resolves and loads a model onto the named backend (or the best available one). */
-export async function loadModelArg(spec: string | undefined, backendName?: string): Promise<DiffusionLM> {
-  return loadModelFrom(await resolveModelArg(spec), backendName);
+/** Loads a resolved diffusion LM onto the named backend; another kind of model is a usage error. */
+export function loadModelFrom(resolved: ResolvedModel, backendName?: string): DiffusionLM {
+  const loaded = loadAnyModelFrom(resolved, backendName);
+  if (loaded.kind !== 'diffusion')
+    throw new UsageError(
+      `${resolved.dir} is a ${loaded.loader.name} model; this command runs diffusion LMs only`,
+    );
+  return loaded.model;
 }
 
-/** Loads a resolved model onto the named backend (or the best available one). */
-export function loadModelFrom(resolved: ResolvedModel, backendName?: string): DiffusionLM {
+/** Loads a resolved model of any registered kind (diffusion LM or next-token, e.g. DLCM). */
+export function loadAnyModelFrom(resolved: ResolvedModel, backendName?: string): LoadedModel {
   const backend = getBackend(backendName);
   const started = performance.now();
-  const model = loadModel(resolved.dir, { backend });
+  const loaded = loadAnyModel(resolved.dir, { backend });
   const seconds = (performance.now() - started) / 1000;
-  const weightMiB = (model.parameterCount * 4) / 2 ** 20;
+  const name = loaded.kind === 'diffusion' ? loaded.model.family.name : loaded.loader.name;
+  const weightMiB = (loaded.model.parameterCount * 4) / 2 ** 20;
   const peakMiB = process.resourceUsage().maxRSS / 1024;
   status(
-    `loaded ${model.family.name} model from ${resolved.dir} on ${backend.name} in ${seconds.toFixed(2)} s ` +
+    `loaded ${name} model from ${resolved.dir} on ${backend.name} in ${seconds.toFixed(2)} s ` +
       `(${weightMiB.toFixed(1)} MiB of float32 weights, peak RSS ${peakMiB.toFixed(0)} MiB)`,
   );
-  return model;
+  return loaded;
+}
+
+/** The DLCM of a loaded model (the one next-token kind the CLI drives today); another model is a usage error. */
+export function dlcmOf(loaded: LoadedModel): DlcmModel {
+  if (!(loaded.model instanceof DlcmModel)) {
+    const name = loaded.kind === 'diffusion' ? loaded.model.family.name : loaded.loader.name;
+    throw new UsageError(`this needs a DLCM; the model is ${name}`);
+  }
+  return loaded.model;
 }

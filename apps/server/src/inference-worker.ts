@@ -1,18 +1,21 @@
 /**
- * The inference thread: loads the model once and denoises the generations the main thread starts,
- * one step of each in turn, yielding to its event loop between rounds so cancel messages arrive.
+ * The inference thread: loads the model once and runs the generations the main thread starts (a
+ * diffusion LM's denoising steps, or a next-token model's tokens), one step of each in turn,
+ * yielding to its event loop between rounds so cancel messages arrive.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 // Registers the onnxruntime backend; its native sessions belong to this thread.
 import '@unmask/backend-ort';
-import { createPolicy } from '@unmask/cache';
-import { GenerationInputError, type GenerationResult, type StepEvent, sample } from '@unmask/diffusion';
+import { GenerationInputError } from '@unmask/diffusion';
+// Registers the DLCM loader with loadAnyModel.
+import { DlcmGenerationError } from '@unmask/dlcm';
 import { getBackend, UnmaskError } from '@unmask/tensor';
-import { type DiffusionLM, loadModel } from '@unmask/transformer';
+import { type LoadedModel, loadAnyModel } from '@unmask/transformer';
+import { type DoneMessage, type StepMessage, workerSteps } from './generation/worker-steps';
 import type { FromWorker, ToWorker, WorkerData, WorkerErrorInfo } from './worker-protocol';
 
 interface Running {
-  steps: Generator<StepEvent, GenerationResult>;
+  steps: Generator<StepMessage, DoneMessage>;
   started: number;
 }
 
@@ -25,7 +28,7 @@ function post(message: FromWorker): void {
 }
 
 function describeError(error: unknown): WorkerErrorInfo {
-  if (error instanceof GenerationInputError) {
+  if (error instanceof GenerationInputError || error instanceof DlcmGenerationError) {
     return { name: error.name, message: error.message, option: error.option, expected: true };
   }
   if (error instanceof Error) {
@@ -38,14 +41,12 @@ function advance(id: number, job: Running): void {
   try {
     const next = job.steps.next();
     if (!next.done) {
-      const { step, block, committed, flops } = next.value;
-      post({ type: 'step', id, step, block, committed, flops });
+      post({ type: 'step', id, ...next.value });
       return;
     }
     running.delete(id);
-    const { response, steps, flops } = next.value;
     const seconds = (performance.now() - job.started) / 1000;
-    post({ type: 'done', id, response: Array.from(response), steps, flops, seconds });
+    post({ type: 'done', id, ...next.value, seconds });
   } catch (error) {
     running.delete(id);
     post({ type: 'failed', id, error: describeError(error) });
@@ -61,10 +62,9 @@ async function denoise(): Promise<void> {
   looping = false;
 }
 
-function start(model: DiffusionLM, message: Extract<ToWorker, { type: 'start' }>): void {
+function start(model: LoadedModel, message: Extract<ToWorker, { type: 'start' }>): void {
   try {
-    const policy = createPolicy(message.policy.name, message.policy.options);
-    const steps = sample(model, message.prompt, { ...message.options, policy });
+    const steps = workerSteps(model, message);
     running.set(message.id, { steps, started: performance.now() });
   } catch (error) {
     post({ type: 'failed', id: message.id, error: describeError(error) });
@@ -90,15 +90,15 @@ function reportHeap(): void {
 
 function main(): void {
   const { modelDir, backend: backendName } = workerData as WorkerData;
-  let model: DiffusionLM;
+  let model: LoadedModel;
   try {
     const backend = getBackend(backendName);
-    model = loadModel(modelDir, { backend });
+    model = loadAnyModel(modelDir, { backend });
     post({
       type: 'ready',
       backend: backend.name,
-      family: model.family.name,
-      parameters: model.parameterCount,
+      family: model.kind === 'diffusion' ? model.model.family.name : model.loader.name,
+      parameters: model.model.parameterCount,
     });
   } catch (error) {
     post({ type: 'load-failed', error: describeError(error) });

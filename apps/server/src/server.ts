@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+// Registers the DLCM loader, so that a DLCM folder is served too.
+import '@unmask/dlcm';
 import type { ServerContext } from './context';
 import { familyDefaults } from './family-defaults';
 import { InferenceThread } from './inference-thread';

@@ -23,6 +23,7 @@ export {
   type DlcmTokenEvent,
   type GenerateDlcmOptions,
   generateDlcm,
+  sampleDlcm,
 } from './generation/generate';
 export { type SamplingOptions, type TokenPicker, tokenPicker } from './generation/sampling';
 export { type ConceptSegment, conceptSegments, type TextSegmentation } from './generation/segments';
@@ -35,9 +36,11 @@ export {
 } from './global-parser-loss';
 export { loadDlcm, readDlcmConfig } from './load';
 export { type DlcmForwardOptions, DlcmModel, type DlcmOutput } from './model';
+// Importing the package registers the loader, as importing a backend registers it.
+export { dlcmLoader } from './model-loader';
 export { meanPoolSegments, poolConcepts } from './pooling';
 export { raggedCrossAttention } from './ragged-cross-attention';
-export { randomDlcmTensors, writeDlcmCheckpoint } from './random-checkpoint';
+export { randomDlcmTensors, tinyDlcmConfig, writeDlcmCheckpoint } from './random-checkpoint';
 export {
   completedConceptMask,
   replicateConcepts,

@@ -141,6 +141,24 @@ export class DlcmModel {
     const logits = this.decode(hidden, concepts, segmentation);
     return { logits, probabilities: detected.probabilities, segmentation, concepts };
   }
+
+  /** Logits of ids int32 [B, S] -> [B, S, V] (row t predicts token t + 1), as `NextTokenModel` asks. */
+  logits(ids: Tensor): Tensor {
+    return this.forward(ids).logits;
+  }
+
+  /** Number of weight values held (a tied head counted once). */
+  get parameterCount(): number {
+    const tensors = new Set<Tensor>();
+    const collect = (value: unknown): void => {
+      if (value instanceof Object && 'dims' in value) tensors.add(value as Tensor);
+      else if (value instanceof Object) for (const inner of Object.values(value)) collect(inner);
+    };
+    collect(this.weights);
+    let n = 0;
+    for (const t of tensors) n += t.size;
+    return n;
+  }
 }
 
 /** x [B, N, D] with `row` [D] put before each batch's rows: [B, 1 + N, D]. */

@@ -6,6 +6,32 @@ import { type DlcmConfig, dlcmConfigJson } from './config';
 import { dlcmTensorShapes } from './weights';
 
 /**
+ * A DLCM small enough for exhaustive tests and examples (width 16 tokens / 24 concepts, one or two
+ * layers per stage, grouped KV heads everywhere), with `overrides` on top.
+ */
+export function tinyDlcmConfig(overrides: Partial<DlcmConfig> = {}): DlcmConfig {
+  return {
+    vocabSize: 40,
+    dToken: 16,
+    dConcept: 24,
+    encoder: { numLayers: 1, numHeads: 4, numKvHeads: 2, headDim: 4, intermediateSize: 32 },
+    backbone: { numLayers: 2, numHeads: 4, numKvHeads: 2, headDim: 6, intermediateSize: 48 },
+    decoder: { numLayers: 1, numHeads: 2, numKvHeads: 1, headDim: 8, intermediateSize: 32 },
+    crossAttention: { numHeads: 4, numKvHeads: 2, headDim: 4 },
+    boundary: { kind: 'learned' },
+    compressionRatio: 4,
+    ropeTheta: 10000,
+    normEps: 1e-6,
+    maxPositions: 64,
+    tiedEmbeddings: false,
+    bosTokenId: undefined,
+    eosTokenId: 1,
+    padTokenId: 0,
+    ...overrides,
+  };
+}
+
+/**
  * Seeded random weights for every tensor of `config`: norm weights 1, the embedding and the null
  * concept uniform in [-1, 1), every matrix uniform in [-1, 1) / sqrt(fan in). For tests and as the
  * starting point of training.

@@ -1,28 +1,14 @@
 import type { Backend } from '@unmask/tensor';
-import { type DlcmConfig, DlcmModel, dlcmWeightsFromTensors, randomDlcmTensors } from '../src';
+import {
+  type DlcmConfig,
+  DlcmModel,
+  dlcmWeightsFromTensors,
+  randomDlcmTensors,
+  tinyDlcmConfig,
+} from '../src';
 
 /** A DLCM small enough for exhaustive tests: every stage with grouped KV heads. */
-export function tinyConfig(overrides: Partial<DlcmConfig> = {}): DlcmConfig {
-  return {
-    vocabSize: 40,
-    dToken: 16,
-    dConcept: 24,
-    encoder: { numLayers: 1, numHeads: 4, numKvHeads: 2, headDim: 4, intermediateSize: 32 },
-    backbone: { numLayers: 2, numHeads: 4, numKvHeads: 2, headDim: 6, intermediateSize: 48 },
-    decoder: { numLayers: 1, numHeads: 2, numKvHeads: 1, headDim: 8, intermediateSize: 32 },
-    crossAttention: { numHeads: 4, numKvHeads: 2, headDim: 4 },
-    boundary: { kind: 'learned' },
-    compressionRatio: 4,
-    ropeTheta: 10000,
-    normEps: 1e-6,
-    maxPositions: 64,
-    tiedEmbeddings: false,
-    bosTokenId: undefined,
-    eosTokenId: 1,
-    padTokenId: 0,
-    ...overrides,
-  };
-}
+export const tinyConfig = tinyDlcmConfig;
 
 export function tinyModel(backend: Backend, config: DlcmConfig = tinyConfig(), seed = 1): DlcmModel {
   return new DlcmModel(backend, config, dlcmWeightsFromTensors(randomDlcmTensors(config, seed), config));

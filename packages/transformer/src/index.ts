@@ -7,4 +7,15 @@ export { findFamily, listFamilies, registerFamily } from './families/registry';
 export type { ModelFamily } from './family';
 export { buildModel, loadModel, readModelConfig } from './load';
 export { DiffusionLM, type ForwardOptions } from './model';
+export {
+  type LoadedModel,
+  listModelLoaders,
+  loadAnyModel,
+  type ModelKind,
+  type ModelLoader,
+  type NextTokenConfig,
+  type NextTokenModel,
+  readModelKind,
+  registerModelLoader,
+} from './model-loaders';
 export type { BlockWeightNames, BlockWeights, ModelWeightNames, ModelWeights } from './weights';

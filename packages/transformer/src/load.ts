@@ -9,8 +9,8 @@ import type { ModelFamily } from './family';
 import { DiffusionLM } from './model';
 import { loadModelWeights } from './weights';
 
-/** Reads config.json of a model folder and finds its family. */
-export function readModelConfig(dir: string): { raw: RawConfig; family: ModelFamily; config: ModelConfig } {
+/** config.json of a model folder as a JSON object, and its path (for messages). */
+export function readRawConfig(dir: string): { raw: RawConfig; path: string } {
   const path = join(dir, 'config.json');
   let raw: unknown;
   try {
@@ -21,8 +21,14 @@ export function readModelConfig(dir: string): { raw: RawConfig; family: ModelFam
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ModelConfigError(`${path}: config.json must hold a JSON object`);
   }
-  const family = findFamily(raw as RawConfig, path);
-  return { raw: raw as RawConfig, family, config: family.parseConfig(raw as RawConfig, path) };
+  return { raw: raw as RawConfig, path };
+}
+
+/** Reads config.json of a model folder and finds its family. */
+export function readModelConfig(dir: string): { raw: RawConfig; family: ModelFamily; config: ModelConfig } {
+  const { raw, path } = readRawConfig(dir);
+  const family = findFamily(raw, path);
+  return { raw, family, config: family.parseConfig(raw, path) };
 }
 
 /** Builds a model from a parsed config and a tensor source (a safetensors checkpoint). */

@@ -1,17 +1,14 @@
 import { createInterface, type Interface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import type { GenerateOptions } from '@unmask/diffusion';
 import { UnmaskError } from '@unmask/tensor';
 import { loadTokenizer, type Tokenizer, TokenizerFilesNotFoundError } from '@unmask/tokenizer';
-import type { DiffusionLM } from '@unmask/transformer';
 import { Conversation } from '../chat/conversation';
-import { generateInterruptibly } from '../chat/interruptible';
 import { replyText, usesSpeakerTurns } from '../chat/reply';
+import { diffusionResponder, dlcmResponder, type Responder } from '../chat/responders';
 import { type Command, EXIT } from '../command';
-import { loadModelFrom, resolveModelArg } from '../model-arg';
+import { dlcmOf, loadAnyModelFrom, resolveModelArg } from '../model-arg';
+import { nextTokenOptions } from '../next-token-options';
 import { status } from '../output';
-import { ProgressBar } from '../progress';
-import { CanvasView } from '../visual';
 import { samplerOptions } from './generate';
 
 const commandsHelp = `Commands:
@@ -34,6 +31,9 @@ ${commandsHelp}
 With input from a pipe, every line is a message and only the replies go to stdout; Ctrl-C then ends
 the process (130).
 
+A DLCM (a next-token model) replies token by token and takes --gen-length (the most new tokens),
+--temperature, --top-k, --top-p and --seed only.
+
 Options (the sampler's, as in unmask generate):
   --model M                 a model folder, org/name in the Hugging Face cache, or hf:org/name
                             (default: the model this repository ships, models/llada-shakespeare)
@@ -47,6 +47,8 @@ Options (the sampler's, as in unmask generate):
   --threshold X             parallel decoding: commit every token whose confidence reaches X
   --policy NAME             none (default), dllm-cache, prefix, dual
   --kp N --kr N --rho R     dllm-cache prompt/response refresh intervals and V-verify ratio
+  --top-k K                 Dream, DLCM: sample among the K most probable tokens only
+  --top-p P                 Dream, DLCM: sample among the most probable tokens holding mass P (0, 1]
   --seed N                  random seed of every reply (default 0)
   --backend NAME            cpu or ort (default: the best available)
   --visual                  show the canvas unmasking instead of a progress bar (on a terminal)
@@ -78,12 +80,11 @@ async function chatTokenizer(dir: string, modelName: string): Promise<Tokenizer>
 }
 
 interface ChatSession {
-  model: DiffusionLM;
   tokenizer: Tokenizer;
-  options: GenerateOptions;
+  respond: Responder;
+  maxPositions: number;
   conversation: Conversation;
   speakerTurns: boolean;
-  visual: boolean;
 }
 
 export const chatCommand: Command = {
@@ -103,10 +104,12 @@ export const chatCommand: Command = {
         'cfg-scale': { type: 'string' },
         alg: { type: 'string' },
         threshold: { type: 'string' },
-        policy: { type: 'string', default: 'none' },
+        policy: { type: 'string' },
         kp: { type: 'string' },
         kr: { type: 'string' },
         rho: { type: 'string' },
+        'top-k': { type: 'string' },
+        'top-p': { type: 'string' },
         seed: { type: 'string' },
         backend: { type: 'string' },
         visual: { type: 'boolean', default: false },
@@ -115,10 +118,21 @@ export const chatCommand: Command = {
     const resolved = await resolveModelArg(values.model);
     const tokenizer = await chatTokenizer(resolved.dir, values.model ?? resolved.dir);
     const speakerTurns = usesSpeakerTurns(tokenizer);
-    const model = loadModelFrom(resolved, values.backend);
-    const { options } = samplerOptions(model, values);
-    const conversation = new Conversation(tokenizer, model.config.maxPositions, options.genLength);
-    await converse({ model, tokenizer, options, conversation, speakerTurns, visual: values.visual });
+    const loaded = loadAnyModelFrom(resolved, values.backend);
+    const maxPositions = loaded.model.config.maxPositions;
+    let respond: Responder;
+    let replyLength: number;
+    if (loaded.kind === 'diffusion') {
+      const { options } = samplerOptions(loaded.model, values);
+      respond = diffusionResponder(loaded.model, options, tokenizer, values.visual);
+      replyLength = options.genLength;
+    } else {
+      const options = nextTokenOptions(values, loaded.loader.name);
+      respond = dlcmResponder(dlcmOf(loaded), options);
+      replyLength = options.maxNewTokens;
+    }
+    const conversation = new Conversation(tokenizer, maxPositions, replyLength);
+    await converse({ tokenizer, respond, maxPositions, conversation, speakerTurns });
   },
 };
 
@@ -200,29 +214,20 @@ function chatCommandLine(line: string, session: ChatSession): 'exit' | undefined
 }
 
 async function reply(session: ChatSession, message: string, signal: AbortSignal): Promise<void> {
-  const { model, tokenizer, options, conversation } = session;
+  const { tokenizer, respond, maxPositions, conversation } = session;
   const { ids, dropped } = conversation.promptFor(message);
   if (dropped > 0) {
     status(
-      `(the conversation outgrew the model's ${model.config.maxPositions} positions: ` +
+      `(the conversation outgrew the model's ${maxPositions} positions: ` +
         `dropped the oldest ${dropped} turn${dropped === 1 ? '' : 's'})`,
     );
   }
-  const maskId = options.maskTokenId ?? model.config.maskTokenId ?? -1;
-  const view = session.visual ? CanvasView.forTokenizer(ids.length, maskId, tokenizer) : undefined;
-  const bar = session.visual ? undefined : new ProgressBar('denoising');
-  const totalSteps = options.steps ?? options.genLength;
-  const result = await generateInterruptibly(model, ids, options, signal, (event) => {
-    view?.draw(event.canvas, event.step);
-    bar?.update(event.step + 1, totalSteps, `step ${event.step + 1}`);
-  });
-  view?.clear(); // the reply follows
-  bar?.finish();
-  if (!result) {
+  const response = await respond(ids, signal);
+  if (!response) {
     status('(stopped; the message is not part of the conversation)');
     return;
   }
-  const text = replyText(tokenizer, result.response, session.speakerTurns);
+  const text = replyText(tokenizer, response, session.speakerTurns);
   conversation.record(message, text);
   if (text === '') status('(an empty reply)');
   process.stdout.write(`${text}\n`);

@@ -4,16 +4,21 @@ import { type GenerateOptions, generate, type StepEvent } from '@unmask/diffusio
 import { loadTokenizer, type Tokenizer } from '@unmask/tokenizer';
 import type { DiffusionLM } from '@unmask/transformer';
 import { type Command, UsageError } from '../command';
-import { loadModelFrom, resolveModelArg } from '../model-arg';
+import { generateWithDlcm } from '../dlcm-generate';
+import { dlcmOf, loadAnyModelFrom, resolveModelArg } from '../model-arg';
+import { nextTokenOptions } from '../next-token-options';
 import { printJson, status } from '../output';
 import { ProgressBar } from '../progress';
+import { int, num, type SamplerValues } from '../sampler-flags';
 import { CanvasView } from '../visual';
 
 const help = `Usage: unmask generate [--model M] (--prompt TEXT | --prompt-ids 1,2,3) [options]
 
 Generates a response with the model's diffusion sampler (LLaDA: semi-autoregressive blocks with
 low-confidence or random remasking and CFG; Dream: its diffusion_generate algorithms), through a
-cache policy.
+cache policy. A DLCM is a next-token model: it generates token by token (greedy at temperature 0,
+else a seeded draw after top-k and top-p) until EOS or --gen-length tokens, and takes only
+--gen-length, --temperature, --top-k, --top-p and --seed of the sampler flags.
 
 Options:
   --model M                 a model folder, org/name in the Hugging Face cache, or hf:org/name
@@ -21,7 +26,8 @@ Options:
   --prompt TEXT             prompt text (needs the model's tokenizer)
   --prompt-ids LIST         prompt token ids, comma-separated
   --chat                    wrap the prompt in the model's chat template as a user message
-  --gen-length N            response length in tokens (Dream's max_new_tokens; default 64)
+  --gen-length N            response length in tokens (Dream's max_new_tokens; a DLCM's most new
+                            tokens; default 64)
   --block-length N          LLaDA block length (default: 32, or the response length if smaller)
   --steps N                 denoising steps (default: the response length)
   --remasking MODE          LLaDA: low_confidence (default) or random
@@ -31,29 +37,19 @@ Options:
   --threshold X             parallel decoding: commit every token whose confidence reaches X
   --policy NAME             none (default), dllm-cache, prefix, dual
   --kp N --kr N --rho R     dllm-cache prompt/response refresh intervals and V-verify ratio
+  --top-k K                 Dream, DLCM: sample among the K most probable tokens only
+  --top-p P                 Dream, DLCM: sample among the most probable tokens holding mass P (0, 1]
   --seed N                  random seed (default 0)
   --backend NAME            cpu or ort (default: the best available)
-  --json                    the last line of stdout is {"ids","text","steps","flops","ms"}
+  --json                    the last line of stdout is {"ids","text","steps","flops","ms"}; for a
+                            DLCM {"ids","text","tokens","concepts","ms"} (concepts: the segments of
+                            prompt and response)
   --visual                  show the canvas unmasking in the terminal
 
 Examples:
   unmask generate --model ./my-llada --prompt "ROMEO:" --gen-length 64 --steps 64
-  unmask generate --model GSAI-ML/LLaDA-8B-Instruct --prompt "Hi" --chat --policy dllm-cache --kp 100 --kr 8 --rho 0.25`;
-
-function int(name: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0)
-    throw new UsageError(`--${name} must be a non-negative integer, got '${text}'`);
-  return n;
-}
-
-function num(name: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${text}'`);
-  return n;
-}
+  unmask generate --model GSAI-ML/LLaDA-8B-Instruct --prompt "Hi" --chat --policy dllm-cache --kp 100 --kr 8 --rho 0.25
+  unmask generate --model ./my-dlcm --prompt "ROMEO:" --temperature 0.8 --top-p 0.95 --seed 1 --json`;
 
 async function promptIds(
   values: { prompt?: string; 'prompt-ids'?: string; chat?: boolean },
@@ -84,7 +80,7 @@ async function tryLoadTokenizer(dir: string): Promise<Tokenizer | undefined> {
 
 export const generateCommand: Command = {
   name: 'generate',
-  summary: 'generate text with a diffusion LM',
+  summary: 'generate text with a diffusion LM (or a DLCM, token by token)',
   help,
   async run(argv) {
     const { values } = parseArgs({
@@ -102,10 +98,12 @@ export const generateCommand: Command = {
         'cfg-scale': { type: 'string' },
         alg: { type: 'string' },
         threshold: { type: 'string' },
-        policy: { type: 'string', default: 'none' },
+        policy: { type: 'string' },
         kp: { type: 'string' },
         kr: { type: 'string' },
         rho: { type: 'string' },
+        'top-k': { type: 'string' },
+        'top-p': { type: 'string' },
         seed: { type: 'string' },
         backend: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -115,7 +113,13 @@ export const generateCommand: Command = {
     const resolved = await resolveModelArg(values.model);
     const tokenizer = await tryLoadTokenizer(resolved.dir);
     const prompt = await promptIds(values, tokenizer);
-    const model = loadModelFrom(resolved, values.backend);
+    const loaded = loadAnyModelFrom(resolved, values.backend);
+    if (loaded.kind === 'next-token') {
+      const options = nextTokenOptions(values, loaded.loader.name);
+      generateWithDlcm(dlcmOf(loaded), prompt, options, tokenizer, values.json);
+      return;
+    }
+    const model = loaded.model;
     const { options, policyName } = samplerOptions(model, values);
 
     const maskId = options.maskTokenId ?? model.config.maskTokenId ?? -1;
@@ -146,16 +150,14 @@ export const generateCommand: Command = {
   },
 };
 
-type GenerateValues = Record<string, string | boolean | undefined>;
-
 /** Sampler options for the model's family; options of the other family are refused by name. */
 export function samplerOptions(
   model: DiffusionLM,
-  values: GenerateValues,
+  values: SamplerValues,
 ): { options: GenerateOptions; policyName: string } {
   const s = (name: string) => values[name] as string | undefined;
   const genLength = int('gen-length', s('gen-length')) ?? 64;
-  const policyName = s('policy')!;
+  const policyName = s('policy') ?? 'none';
   const cacheOptions = {
     ...(s('kp') !== undefined ? { promptInterval: int('kp', s('kp')) } : {}),
     ...(s('kr') !== undefined ? { responseInterval: int('kr', s('kr')) } : {}),
@@ -173,7 +175,7 @@ export function samplerOptions(
     ...(s('threshold') !== undefined ? { threshold: num('threshold', s('threshold')) } : {}),
   };
   const llada = ['block-length', 'remasking', 'cfg-scale'];
-  const dream = ['alg'];
+  const dream = ['alg', 'top-k', 'top-p'];
   const foreign = model.family.name === 'llada' ? dream : llada;
   const given = foreign.find((name) => s(name) !== undefined);
   if (given) throw new UsageError(`--${given} does not apply to ${model.family.name} models`);
@@ -191,5 +193,13 @@ export function samplerOptions(
     return { options, policyName };
   }
   const alg = s('alg') as GenerateOptions['alg'];
-  return { options: { ...common, ...(alg ? { alg } : {}) }, policyName };
+  const topK = int('top-k', s('top-k'));
+  const topP = num('top-p', s('top-p'));
+  const options: GenerateOptions = {
+    ...common,
+    ...(alg ? { alg } : {}),
+    ...(topK !== undefined ? { topK } : {}),
+    ...(topP !== undefined ? { topP } : {}),
+  };
+  return { options, policyName };
 }

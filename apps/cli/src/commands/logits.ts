@@ -1,13 +1,14 @@
 import { parseArgs } from 'node:util';
 import { f32Data, i32 } from '@unmask/tensor';
 import { type Command, UsageError } from '../command';
-import { loadModelArg } from '../model-arg';
+import { loadAnyModelFrom, resolveModelArg } from '../model-arg';
 import { printJson } from '../output';
 
 const help = `Usage: unmask logits --model M --ids 1,2,3 [--json] [--backend NAME]
 
 Prints the raw model logits for the given token ids (one row per position; Dream's are not shifted,
-as the official model returns them). A debugging aid for comparing against research code.
+as the official model returns them; a DLCM's row t predicts token t + 1). A debugging aid for
+comparing against research code.
 
 Options:
   --model M        a model folder, org/name in the Hugging Face cache, or hf:org/name to download
@@ -17,7 +18,8 @@ Options:
 
 Examples:
   unmask logits --model ./llada-tiny --ids 5,17,310
-  unmask logits --model GSAI-ML/LLaDA-8B-Instruct --ids 126080,27 --json | tail -n 1`;
+  unmask logits --model GSAI-ML/LLaDA-8B-Instruct --ids 126080,27 --json | tail -n 1
+  unmask logits --model ./my-dlcm --ids 5,17,310`;
 
 function parseIds(text: string | undefined): number[] {
   if (!text) throw new UsageError('--ids is required, e.g. --ids 1,2,3');
@@ -43,12 +45,13 @@ export const logitsCommand: Command = {
       },
     });
     const ids = parseIds(values.ids);
-    const model = await loadModelArg(values.model, values.backend);
-    const vocab = model.config.vocabSize;
+    const loaded = loadAnyModelFrom(await resolveModelArg(values.model), values.backend);
+    const vocab = loaded.model.config.vocabSize;
     const outOfRange = ids.find((id) => id >= vocab);
     if (outOfRange !== undefined)
       throw new UsageError(`--ids: ${outOfRange} is outside the vocabulary (0..${vocab - 1})`);
-    const logits = model.forward(i32([1, ids.length], ids));
+    const input = i32([1, ids.length], ids);
+    const logits = loaded.kind === 'diffusion' ? loaded.model.forward(input) : loaded.model.logits(input);
     const width = logits.dims[2]!;
     const data = f32Data(logits);
     const rows = ids.map((_, p) => Array.from(data.subarray(p * width, (p + 1) * width)));

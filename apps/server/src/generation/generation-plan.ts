@@ -29,6 +29,8 @@ const FAMILY_ONLY: Record<string, readonly (keyof UnmaskExtension)[]> = {
   dream: ['alg', 'alg_temp', 'top_k'],
 };
 const DLLM_CACHE_ONLY = ['prompt_interval', 'response_interval', 'transfer_ratio'] as const;
+/** The `unmask` fields a next-token model (a DLCM) takes; the others are diffusion settings. */
+const NEXT_TOKEN_FIELDS: readonly (keyof UnmaskExtension)[] = ['top_k', 'progress'];
 
 function refuse(
   extension: UnmaskExtension,
@@ -99,6 +101,7 @@ export function planGeneration(
       'context_length_exceeded',
     );
   }
+  if (model.kind === 'next-token') return nextTokenPlan(model, request, prompt, genLength);
   const policy = extension.policy ?? defaults.policy;
   if (!listPolicies().includes(policy)) {
     throw ApiError.invalid(
@@ -151,6 +154,36 @@ export function planGeneration(
     job: { prompt, options, policy: { name: policy, options: policyOptions } },
     genLength,
     policy,
+    progress: extension.progress ?? false,
+  };
+}
+
+/**
+ * A next-token model's job: max_tokens new tokens at most (it stops at EOS), temperature, top_p,
+ * unmask.top_k and seed; every diffusion setting of the extension is refused by name.
+ */
+function nextTokenPlan(
+  model: ServedModel,
+  request: SamplingRequest,
+  prompt: number[],
+  genLength: number,
+): GenerationPlan {
+  const extension = request.unmask ?? {};
+  const diffusionOnly = (Object.keys(extension) as (keyof UnmaskExtension)[]).filter(
+    (field) => !NEXT_TOKEN_FIELDS.includes(field),
+  );
+  refuse(extension, diffusionOnly, `applies to diffusion models only (this is a ${model.family} model)`);
+  const options: PlainSamplerOptions = {
+    genLength,
+    temperature: request.temperature ?? familyDefaults(model.family).temperature,
+    seed: request.seed ?? 0,
+    ...(request.top_p == null ? {} : { topP: request.top_p }),
+    ...(extension.top_k === undefined ? {} : { topK: extension.top_k }),
+  };
+  return {
+    job: { prompt, options, policy: { name: 'none', options: {} } },
+    genLength,
+    policy: 'none',
     progress: extension.progress ?? false,
   };
 }

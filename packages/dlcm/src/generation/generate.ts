@@ -43,7 +43,25 @@ export function generateDlcm(
   promptIds: readonly number[],
   options: GenerateDlcmOptions,
 ): DlcmGenerationResult {
-  const { maxNewTokens, onToken } = options;
+  const steps = sampleDlcm(model, promptIds, options);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+    options.onToken?.(next.value);
+  }
+}
+
+/**
+ * `generateDlcm` one token at a time: yields each new token once it is fed and returns the result,
+ * so that a caller can stream tokens, interleave generations or stop early. The options are
+ * checked at the first `next()`, before any work.
+ */
+export function* sampleDlcm(
+  model: DlcmModel,
+  promptIds: readonly number[],
+  options: Omit<GenerateDlcmOptions, 'onToken'>,
+): Generator<DlcmTokenEvent, DlcmGenerationResult> {
+  const { maxNewTokens } = options;
   const { maxPositions } = model.config;
   if (!(Number.isInteger(maxNewTokens) && maxNewTokens >= 0))
     throw new DlcmGenerationError('maxNewTokens', maxNewTokens, 'must be a non-negative integer');
@@ -76,7 +94,7 @@ export function generateDlcm(
     };
     ids.push(id);
     events.push(event);
-    onToken?.(event);
+    yield event;
     if (id === eos) return finish('eos');
     logits = fed.logits;
   }
