@@ -51,7 +51,13 @@ export function loadModelFrom(resolved: ResolvedModel, backendName?: string): Di
 export function loadAnyModelFrom(resolved: ResolvedModel, backendName?: string): LoadedModel {
   const backend = getBackend(backendName);
   const started = performance.now();
-  const loaded = loadAnyModel(resolved.dir, { backend });
+  const bar = new ProgressBar('loading');
+  const loaded = loadAnyModel(resolved.dir, {
+    backend,
+    onProgress: (read, total) =>
+      bar.update(read, total, `${(read / 2 ** 20).toFixed(0)}/${(total / 2 ** 20).toFixed(0)} MiB`),
+  });
+  bar.finish();
   const seconds = (performance.now() - started) / 1000;
   const name = loaded.kind === 'diffusion' ? loaded.model.family.name : loaded.loader.name;
   const weightMiB = (loaded.model.parameterCount * 4) / 2 ** 20;

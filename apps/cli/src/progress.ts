@@ -4,6 +4,7 @@
  */
 export class ProgressBar {
   private lastDraw = 0;
+  private drawn = false;
   private readonly enabled = process.stderr.isTTY === true;
 
   constructor(private readonly label: string) {}
@@ -13,6 +14,7 @@ export class ProgressBar {
     const now = performance.now();
     if (now - this.lastDraw < 100 && done < total) return;
     this.lastDraw = now;
+    this.drawn = true;
     const fraction = total > 0 ? Math.min(1, done / total) : 0;
     const width = 30;
     const filled = Math.round(fraction * width);
@@ -22,7 +24,9 @@ export class ProgressBar {
     );
   }
 
+  /** Ends the bar's line (when one was drawn). */
   finish(): void {
-    if (this.enabled) process.stderr.write('\n');
+    if (this.drawn) process.stderr.write('\n');
+    this.drawn = false;
   }
 }

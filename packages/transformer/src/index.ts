@@ -5,7 +5,8 @@ export { dream } from './families/dream';
 export { LLADA_MASK_TOKEN_ID, llada } from './families/llada';
 export { findFamily, listFamilies, registerFamily } from './families/registry';
 export type { ModelFamily } from './family';
-export { buildModel, loadModel, readModelConfig } from './load';
+export { buildModel, type LoadModelOptions, loadModel, readModelConfig, readRawConfig } from './load';
+export type { LoadProgress } from './load-progress';
 export { DiffusionLM, type ForwardOptions } from './model';
 export {
   type LoadedModel,

@@ -6,6 +6,7 @@ import type { ModelConfig, RawConfig } from './config';
 import { ModelConfigError } from './errors';
 import { findFamily } from './families/registry';
 import type { ModelFamily } from './family';
+import { type LoadProgress, reportingReads } from './load-progress';
 import { DiffusionLM } from './model';
 import { loadModelWeights } from './weights';
 
@@ -46,15 +47,23 @@ export function buildModel(
   );
 }
 
+export interface LoadModelOptions {
+  /** Default: the best registered backend. */
+  backend?: Backend;
+  /** Called after each tensor is read (e.g. for a progress bar). */
+  onProgress?: LoadProgress;
+}
+
 /**
  * Loads a model folder (config.json + model.safetensors or a sharded index) onto a backend (the
  * best registered one by default). Weights are read one tensor at a time and converted to float32.
  */
-export function loadModel(dir: string, options: { backend?: Backend } = {}): DiffusionLM {
+export function loadModel(dir: string, options: LoadModelOptions = {}): DiffusionLM {
   const { family, config } = readModelConfig(dir);
   const checkpoint = openCheckpoint(dir);
   try {
-    return buildModel(options.backend ?? getBackend(), family, config, checkpoint);
+    const source = options.onProgress ? reportingReads(checkpoint, options.onProgress) : checkpoint;
+    return buildModel(options.backend ?? getBackend(), family, config, source);
   } finally {
     checkpoint.close();
   }

@@ -1,7 +1,7 @@
-import type { Backend, Tensor } from '@unmask/tensor';
+import type { Tensor } from '@unmask/tensor';
 import { ModelConfigError } from './errors';
 import { findFamily } from './families/registry';
-import { loadModel, readRawConfig } from './load';
+import { type LoadModelOptions, loadModel, readRawConfig } from './load';
 import type { DiffusionLM } from './model';
 
 /** What every next-token config tells (a loader's own config type holds more). */
@@ -28,7 +28,8 @@ export interface ModelLoader {
   name: string;
   /** config.json `model_type` values this loader takes. */
   modelTypes: readonly string[];
-  load(dir: string, options: { backend?: Backend }): NextTokenModel;
+  /** `onProgress`, when the loader supports it, reports the tensors it reads. */
+  load(dir: string, options: LoadModelOptions): NextTokenModel;
   /** A folder's parsed config and its summary lines (`label  value`), read without the weights: what `unmask inspect` prints. */
   describe(dir: string): { config: NextTokenConfig; summary: string[] };
 }
@@ -71,7 +72,7 @@ export function readModelKind(dir: string): ModelKind {
 }
 
 /** Loads any model folder onto a backend (the best registered one by default), diffusion LM or not. */
-export function loadAnyModel(dir: string, options: { backend?: Backend } = {}): LoadedModel {
+export function loadAnyModel(dir: string, options: LoadModelOptions = {}): LoadedModel {
   const kind = readModelKind(dir);
   if (kind.kind === 'diffusion') return { kind: 'diffusion', model: loadModel(dir, options) };
   return { kind: 'next-token', loader: kind.loader, model: kind.loader.load(dir, options) };

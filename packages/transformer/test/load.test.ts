@@ -35,6 +35,19 @@ function rewriteWeights(
 }
 
 describe('loading checkpoints', () => {
+  it('reports its progress tensor by tensor, up to every byte of the checkpoint', () => {
+    const dir = fixtureDir('llada-tiny-1');
+    const file = openSafetensors(join(dir, 'model.safetensors'));
+    const totalBytes = [...file.tensors.values()].reduce((n, t) => n + t.byteLength, 0);
+    file.close();
+    const reports: [number, number][] = [];
+    loadModel(dir, { onProgress: (read, total) => reports.push([read, total]) });
+    expect(reports.length).toBeGreaterThan(2);
+    expect(reports.every(([, total]) => total === totalBytes)).toBe(true);
+    expect(reports.every(([read], i) => i === 0 || read > reports[i - 1]![0])).toBe(true);
+    expect(reports.at(-1)![0]).toBe(totalBytes);
+  });
+
   it('holds every checkpoint value once', () => {
     const model = loadModel(fixtureDir('dream-tiny-1'), { backend: getBackend('cpu') });
     const file = openSafetensors(join(fixtureDir('dream-tiny-1'), 'model.safetensors'));
