@@ -42,7 +42,7 @@ describe('trainDlcm', () => {
   const tokens = Int32Array.from(text, (c) => chars.indexOf(c));
   const model = tinyConfig({ vocabSize: chars.length, eosTokenId: undefined, padTokenId: undefined });
 
-  it('drives the realised tokens per concept from ~2 to R = 4 and lowers the CE (60 steps)', async () => {
+  it('drives the realised tokens per concept from ~2 to R = 4, for the inference rule too, and lowers the CE (60 steps)', async () => {
     const events: DlcmTrainEvent[] = [];
     const outDir = join(root, 'tokens');
     const result = await trainDlcm({
@@ -57,7 +57,6 @@ describe('trainDlcm', () => {
         peakLr: 1e-2,
         warmupSteps: 5,
         auxWeight: 1,
-        temperature: 0.5,
         initStd: 0.1,
         evalEvery: 30,
         evalSequences: 8,
@@ -84,6 +83,12 @@ describe('trainDlcm', () => {
     const end = pooledTokensPerConcept(steps.slice(-20));
     expect(Math.abs(end - 4)).toBeLessThan(0.5);
     expect(meanCrossEntropy(steps.slice(-10))).toBeLessThan(0.6 * meanCrossEntropy(steps.slice(0, 3)));
+    // The inference rule p >= 0.5 on the trained model compresses as training did (at the default
+    // sharpening; with T = 0.5 it gave 9.6). 32 windows, ~190 concepts: 1/F within about +-0.3.
+    const windows = i32([32, 24], tokens.subarray(0, 32 * 24));
+    const decided = result.model.decide(cpuBackend, result.model.probabilities(cpuBackend, windows), 24);
+    const inferenceTokensPerConcept = decided.length / decided.reduce((n, flag) => n + flag, 0);
+    expect(Math.abs(inferenceTokensPerConcept - 4)).toBeLessThan(1);
 
     expect(events.map((e) => e.type).filter((t) => t !== 'step')).toEqual([
       'start',

@@ -31,7 +31,7 @@ export const DEFAULT_DLCM_TRAIN_CONFIG: DlcmTrainConfig = {
   adamEps: 1e-8,
   clipNorm: 1,
   auxWeight: 1,
-  temperature: 0.5,
+  temperature: 0.1,
   detectorGradient: 'straight-through',
   mupBaseWidth: null,
   initStd: 0.02,
