@@ -12,6 +12,7 @@ function notSupported(what: string) {
 
 const positiveInt = z.number().int().min(1);
 const tokenIds = z.array(z.number().int().min(0)).min(1);
+const stopSequence = z.string().min(1).max(64);
 
 /** The `unmask` extension object: diffusion settings and the cache policy. Defaults: see family-defaults.ts. */
 function unmaskExtension(limits: ServerLimits) {
@@ -48,7 +49,7 @@ function commonFields(limits: ServerLimits) {
     n: onlyDefault(1, 'one choice per request'),
     presence_penalty: onlyDefault(0, 'no penalties'),
     frequency_penalty: onlyDefault(0, 'no penalties'),
-    stop: notSupported('no stop sequences'),
+    stop: z.union([stopSequence, z.array(stopSequence).min(1).max(4)]).nullish(),
     logit_bias: notSupported('no logit bias'),
     unmask: unmaskExtension(limits),
   };

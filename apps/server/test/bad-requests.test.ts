@@ -46,7 +46,14 @@ const CASES: BadRequest[] = [
     code: 'unsupported_parameter',
   },
   { name: 'n = 2', body: { ...ok, n: 2 }, status: 400, param: 'n' },
-  { name: 'stop sequences', body: { ...ok, stop: '\n' }, status: 400, param: 'stop' },
+  { name: 'an empty stop sequence', body: { ...ok, stop: '' }, status: 400, param: 'stop' },
+  {
+    name: 'five stop sequences',
+    body: { ...ok, stop: ['a', 'b', 'c', 'd', 'e'] },
+    status: 400,
+    param: 'stop',
+  },
+  { name: 'a stop sequence that is not a string', body: { ...ok, stop: [7] }, status: 400, param: 'stop' },
   { name: 'logprobs', body: { ...ok, logprobs: 3 }, status: 400, param: 'logprobs' },
   { name: 'stream as a string', body: { ...ok, stream: 'yes' }, status: 400, param: 'stream' },
   {

@@ -36,4 +36,30 @@ describe('CommittedText', () => {
     expect(text.finishReason).toBe('stop');
     expect(text.tokenCount).toBe(words.length);
   });
+
+  it('ends the text before the first stop sequence, never streaming part of it', () => {
+    const ids = tokenizer.encode('ROMEO:\nGood night.\n\nJULIET:\nGood night.');
+    const text = new CommittedText(tokenizer, PROMPT, ids.length, EOS, ['\n\nJULIET', 'never']);
+    const pieces = [...ids.keys()].map((i) => text.commit([[PROMPT + i, ids[i]!]]));
+    pieces.push(text.complete(ids));
+    expect(pieces.join('')).toBe('ROMEO:\nGood night.');
+    expect(pieces.every((piece) => !piece.includes('\n\n'))).toBe(true);
+    expect(text.text).toBe('ROMEO:\nGood night.');
+    expect(text.finishReason).toBe('stop');
+    const before = tokenizer.encode('ROMEO:\nGood night.').length;
+    expect(text.tokenCount).toBeGreaterThanOrEqual(before);
+    expect(text.tokenCount).toBeLessThan(ids.length);
+  });
+
+  it('releases a held-back tail that turned out not to be a stop sequence', () => {
+    const ids = tokenizer.encode('Good night.\n\nGood morrow.');
+    const text = new CommittedText(tokenizer, PROMPT, ids.length, EOS, ['\n\nJULIET']);
+    let streamed = '';
+    for (let i = ids.length - 1; i >= 0; i--) streamed += text.commit([[PROMPT + i, ids[i]!]]);
+    expect(streamed.length).toBeLessThan(tokenizer.decode(ids).length);
+    streamed += text.complete(ids);
+    expect(streamed).toBe(tokenizer.decode(ids));
+    expect(text.finishReason).toBe('length');
+    expect(text.tokenCount).toBe(ids.length);
+  });
 });

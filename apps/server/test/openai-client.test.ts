@@ -80,6 +80,26 @@ describe('the official openai client against the server', () => {
     expect(usage).toEqual(whole.usage);
   });
 
+  it('ends the text before a stop sequence, stream and non-stream alike', async () => {
+    const promptIds = server.model.tokenizer.encode('ROMEO:');
+    const full = await referenceText(copy.dir, promptIds);
+    const stop = full.includes('\n\n') ? '\n\n' : full.slice(3, 6);
+    expect(full.indexOf(stop)).toBeGreaterThan(0);
+    const whole = await client.completions.create({ model, prompt: 'ROMEO:', max_tokens: GEN, stop });
+    expect(whole.choices[0]!.text).toBe(full.slice(0, full.indexOf(stop)));
+    expect(whole.choices[0]!.finish_reason).toBe('stop');
+    const stream = await client.completions.create({
+      model,
+      prompt: 'ROMEO:',
+      max_tokens: GEN,
+      stop: [stop, 'never written'],
+      stream: true,
+    });
+    let text = '';
+    for await (const chunk of stream) for (const choice of chunk.choices) text += choice.text;
+    expect(text).toBe(whole.choices[0]!.text);
+  });
+
   it('answers chat messages through the chat template, stream and non-stream alike', async () => {
     const messages = [{ role: 'user' as const, content: 'Speak, good sir.' }];
     const whole = await client.chat.completions.create({ model, messages, max_tokens: GEN });

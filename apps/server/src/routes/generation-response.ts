@@ -11,6 +11,7 @@ import type { WorkerDone, WorkerStep } from '../worker-protocol';
 
 export interface StreamSettings {
   stream?: boolean | null | undefined;
+  stop?: string | string[] | null | undefined;
   stream_options?: { include_usage?: boolean | undefined } | null | undefined;
 }
 
@@ -53,6 +54,7 @@ export async function serveGeneration(
     plan.job.prompt.length,
     plan.genLength,
     ctx.model.eosTokenId,
+    typeof settings.stop === 'string' ? [settings.stop] : (settings.stop ?? []),
   );
   const abort = new AbortController();
   res.on('close', () => {
