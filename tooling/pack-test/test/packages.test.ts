@@ -178,12 +178,14 @@ it('installs the packed packages with npm offline and runs their README examples
   const files = readdirSync(tarballs).sort();
   expect(files).toHaveLength(workspace.size + external.size);
 
-  // pnpm pack rewrote every workspace:* range to the version it stands for.
+  // pnpm pack rewrote every workspace:* range to the version it stands for, and swapped in the
+  // publishConfig exports, which drop the workspace's source condition (src/ is not packed).
   for (const file of files.filter((f) => f.startsWith('unmask-'))) {
     const manifest = JSON.parse(
       await run('tar', ['-xzOf', join(tarballs, file), 'package/package.json'], temp, npmEnv),
     ) as Manifest;
     expect(JSON.stringify(manifest), file).not.toContain('workspace:');
+    expect(JSON.stringify(manifest), file).not.toContain('@unmask/source');
     for (const [dependency, range] of Object.entries(manifest.dependencies ?? {})) {
       const own = workspace.get(dependency);
       if (own) expect(range, `${file}: ${dependency}`).toBe(readManifest(own).version);
