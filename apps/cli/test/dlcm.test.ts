@@ -7,6 +7,7 @@ import {
   conceptSegments,
   type DlcmConfig,
   type DlcmModel,
+  dlcmConfigJson,
   generateDlcm,
   loadDlcm,
   randomDlcmTensors,
@@ -234,5 +235,75 @@ describe('unmask chat on a DLCM', () => {
     );
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toBe(`${replyText(tokenizer, expected.ids, usesSpeakerTurns(tokenizer))}\n`);
+  });
+});
+
+describe('unmask train --arch dlcm', () => {
+  it('trains a DLCM on a text file into a folder the other commands load', () => {
+    const root = mkdtempSync(join(tmpdir(), 'unmask-dlcm-train-'));
+    const data = join(root, 'corpus.txt');
+    const lines = ['the cat sat on the mat.', 'a dog ran to the park and back.', 'to be, or not to be.'];
+    writeFileSync(data, Array.from({ length: 300 }, (_, i) => `${lines[i % lines.length]}\n`).join(''));
+    const modelConfig = JSON.stringify(dlcmConfigJson(tinyDlcmConfig({ vocabSize: 300 })));
+    const out = join(root, 'model');
+    const settings =
+      '{"steps": 4, "seqLen": 16, "batchSize": 4, "microBatchSize": 2, "evalEvery": 0, "evalSequences": 4}';
+    const trained = runCli([
+      'train',
+      '--arch',
+      'dlcm',
+      '--model-config',
+      modelConfig,
+      '--data',
+      data,
+      '--out',
+      out,
+      '--config',
+      settings,
+      '--backend',
+      'cpu',
+      '--json',
+    ]);
+    expect(trained.code, trained.stderr).toBe(0);
+    const summary = lastJsonLine<{
+      step: number;
+      crossEntropy: number[];
+      validation: { bitsPerToken: number };
+    }>(trained.stdout);
+    expect(summary.step).toBe(4);
+    expect(summary.crossEntropy.every(Number.isFinite)).toBe(true);
+    expect(summary.validation.bitsPerToken).toBeGreaterThan(0);
+    const generated = runCli([
+      'generate',
+      '--model',
+      out,
+      '--prompt',
+      'the cat',
+      '--gen-length',
+      '4',
+      '--backend',
+      'cpu',
+      '--json',
+    ]);
+    expect(generated.code, generated.stderr).toBe(0);
+    expect(lastJsonLine<GenerateJson>(generated.stdout).ids).toHaveLength(4);
+
+    const resumed = runCli([
+      'train',
+      '--arch',
+      'dlcm',
+      '--model-config',
+      modelConfig,
+      '--data',
+      data,
+      '--out',
+      out,
+      '--resume',
+    ]);
+    expect(resumed.code).toBe(2);
+    expect(resumed.stderr).toMatch(/--resume/);
+    const missing = runCli(['train', '--arch', 'dlcm', '--data', data, '--out', out]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--model-config/);
   });
 });

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createOrtBackend } from '@unmask/backend-ort';
 import { getBackend } from '@unmask/tensor';
@@ -6,8 +5,10 @@ import { type TrainConfigInput, type TrainEvent, train } from '@unmask/train';
 import { type Command, UsageError } from '../command';
 import { printJson, status } from '../output';
 import { ProgressBar } from '../progress';
+import { jsonOption, runDlcmTraining } from '../train-dlcm';
 
 const help = `Usage: unmask train --data FILE --out DIR [--config JSON] [--resume] [--json]
+       unmask train --arch dlcm --model-config JSON --data FILE --out DIR [--config JSON] [--json]
 
 Trains a LLaDA-architecture masked diffusion LM on a text file with the LLaDA pretraining objective:
 learns a byte-level BPE tokenizer on the training text, holds out the corpus tail for validation,
@@ -24,20 +25,19 @@ Options:
   --stop-after N     checkpoint and stop after step N (the schedule is unchanged; resume later)
   --backend NAME     ort (default) or cpu
   --json             the last line of stdout is {"step", "losses", "validation"}
+  --arch dlcm        train a DLCM (packages/dlcm) with next-token CE + the Global Parser loss instead
+  --model-config J   the DLCM's config.json (JSON or @file.json; vocab_size is the BPE target size);
+                     --config then takes DLCM settings (steps, seqLen, batchSize, peakLr, auxWeight,
+                     temperature, mupBaseWidth, ...; see packages/dlcm/README.md). No --resume yet.
 
 Examples:
   unmask train --data tinyshakespeare.txt --out models/shakespeare
   unmask train --data corpus.txt --out run1 --config '{"steps": 500, "model": {"hiddenSize": 128}}'
-  unmask train --data corpus.txt --out run1 --resume`;
+  unmask train --data corpus.txt --out run1 --resume
+  unmask train --arch dlcm --model-config @dlcm-config.json --data corpus.txt --out dlcm1 --config '{"steps": 300}'`;
 
 function parseConfig(text: string | undefined): TrainConfigInput | undefined {
-  if (text === undefined) return undefined;
-  const json = text.startsWith('@') ? readFileSync(text.slice(1), 'utf8') : text;
-  try {
-    return JSON.parse(json) as TrainConfigInput;
-  } catch (error) {
-    throw new UsageError(`--config is not valid JSON: ${(error as Error).message}`);
-  }
+  return text === undefined ? undefined : (jsonOption('config', text) as TrainConfigInput);
 }
 
 /** Training needs weights read afresh at every call: onnxruntime without baked weights. */
@@ -61,10 +61,31 @@ export const trainCommand: Command = {
         'stop-after': { type: 'string' },
         backend: { type: 'string' },
         json: { type: 'boolean', default: false },
+        arch: { type: 'string' },
+        'model-config': { type: 'string' },
       },
     });
     if (!values.data) throw new UsageError('--data FILE is required');
     if (!values.out) throw new UsageError('--out DIR is required');
+    if (values.arch !== undefined && values.arch !== 'dlcm' && values.arch !== 'llada') {
+      throw new UsageError(`--arch must be llada (the default) or dlcm, got '${values.arch}'`);
+    }
+    if (values.arch === 'dlcm') {
+      if (!values['model-config']) throw new UsageError('--arch dlcm needs --model-config JSON');
+      if (values.resume || values['stop-after'] !== undefined) {
+        throw new UsageError('--resume and --stop-after are not supported with --arch dlcm yet');
+      }
+      await runDlcmTraining({
+        data: values.data,
+        out: values.out,
+        modelConfig: values['model-config'],
+        config: values.config,
+        backend: trainingBackend(values.backend),
+        json: values.json,
+      });
+      return;
+    }
+    if (values['model-config'] !== undefined) throw new UsageError('--model-config goes with --arch dlcm');
     const stopAfter = values['stop-after'] === undefined ? undefined : Number(values['stop-after']);
     if (stopAfter !== undefined && !(Number.isInteger(stopAfter) && stopAfter > 0)) {
       throw new UsageError(`--stop-after must be a positive integer, got '${values['stop-after']}'`);
