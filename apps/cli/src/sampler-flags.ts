@@ -1,5 +1,27 @@
 import { UsageError } from './command';
 
+/** The sampler flags `generate` and `chat` share, as `parseArgs` options. */
+export const SAMPLER_FLAGS = {
+  model: { type: 'string' },
+  'gen-length': { type: 'string' },
+  'block-length': { type: 'string' },
+  steps: { type: 'string' },
+  remasking: { type: 'string' },
+  temperature: { type: 'string' },
+  'cfg-scale': { type: 'string' },
+  alg: { type: 'string' },
+  threshold: { type: 'string' },
+  policy: { type: 'string' },
+  kp: { type: 'string' },
+  kr: { type: 'string' },
+  rho: { type: 'string' },
+  'top-k': { type: 'string' },
+  'top-p': { type: 'string' },
+  seed: { type: 'string' },
+  backend: { type: 'string' },
+  visual: { type: 'boolean', default: false },
+} as const;
+
 /** The parsed options of `generate` and `chat`, by flag name. */
 export type SamplerValues = Record<string, string | boolean | undefined>;
 

@@ -1,21 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { openCheckpoint } from '@unmask/hub';
 import { type Backend, getBackend } from '@unmask/tensor';
+import { readRawConfig } from '@unmask/transformer';
 import { type DlcmConfig, parseDlcmConfig } from './config';
-import { DlcmConfigError } from './errors';
 import { DlcmModel } from './model';
 import { loadDlcmWeights } from './weights';
 
 /** Reads and parses `dir/config.json` of a DLCM folder. */
 export function readDlcmConfig(dir: string): DlcmConfig {
-  const path = join(dir, 'config.json');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new DlcmConfigError(`${path}: cannot read config.json: ${(error as Error).message}`);
-  }
+  const { raw, path } = readRawConfig(dir);
   return parseDlcmConfig(raw, path);
 }
 

@@ -56,20 +56,8 @@ export interface TrainConfig extends RunSettings {
 /** A config given by a caller: any subset, the model's sizes included. */
 export type TrainConfigInput = Partial<Omit<TrainConfig, 'model'>> & { model?: Partial<ModelShape> };
 
-/** A ~3M-parameter LLaDA (width 256, 4 layers, FFN 704, vocabulary 2048) on 128-token sequences. */
-export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
-  model: {
-    hiddenSize: 256,
-    numLayers: 4,
-    numHeads: 4,
-    numKvHeads: 4,
-    intermediateSize: 704,
-    vocabSize: 2048,
-    ropeTheta: 10000,
-    normEps: 1e-5,
-    maxPositions: 1024,
-    initStd: 0.02,
-  },
+/** The run settings every trainer here starts from: 2000 steps of 16 x 128 tokens, AdamW, cosine decay. */
+export const DEFAULT_RUN_SETTINGS: RunSettings = {
   seqLen: 128,
   batchSize: 16,
   microBatchSize: 8,
@@ -82,13 +70,39 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   beta2: 0.95,
   adamEps: 1e-8,
   clipNorm: 1,
-  maskEps: 1e-3,
   seed: 0,
   evalEvery: 100,
   evalSequences: 32,
   checkpointEvery: 200,
   heldOutFraction: 0.1,
 };
+
+/** A ~3M-parameter LLaDA (width 256, 4 layers, FFN 704, vocabulary 2048) on 128-token sequences. */
+export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
+  ...DEFAULT_RUN_SETTINGS,
+  model: {
+    hiddenSize: 256,
+    numLayers: 4,
+    numHeads: 4,
+    numKvHeads: 4,
+    intermediateSize: 704,
+    vocabSize: 2048,
+    ropeTheta: 10000,
+    normEps: 1e-5,
+    maxPositions: 1024,
+    initStd: 0.02,
+  },
+  maskEps: 1e-3,
+};
+
+/** Checks what every run's settings must satisfy (a TrainError naming the setting). */
+export function checkRunSettings(settings: RunSettings): void {
+  if (settings.batchSize % settings.microBatchSize !== 0) {
+    throw new TrainError(
+      `batchSize ${settings.batchSize} is not a multiple of microBatchSize ${settings.microBatchSize}`,
+    );
+  }
+}
 
 /** Defaults filled in and checked. */
 export function resolveTrainConfig(input: TrainConfigInput = {}): TrainConfig {
@@ -105,11 +119,7 @@ export function resolveTrainConfig(input: TrainConfigInput = {}): TrainConfig {
       .map((key) => `model.${key}`),
   ];
   if (unknown.length > 0) throw new TrainError(`unknown training settings: ${unknown.join(', ')}`);
-  if (config.batchSize % config.microBatchSize !== 0) {
-    throw new TrainError(
-      `batchSize ${config.batchSize} is not a multiple of microBatchSize ${config.microBatchSize}`,
-    );
-  }
+  checkRunSettings(config);
   if (config.model.hiddenSize % config.model.numHeads !== 0) {
     throw new TrainError(
       `hiddenSize ${config.model.hiddenSize} is not a multiple of numHeads ${config.model.numHeads}`,

@@ -20,6 +20,8 @@ export {
 } from './checkpoint/training-log';
 export type { TrainingProgress } from './checkpoint/training-state';
 export {
+  checkRunSettings,
+  DEFAULT_RUN_SETTINGS,
   DEFAULT_TRAIN_CONFIG,
   type ModelShape,
   type RunSettings,

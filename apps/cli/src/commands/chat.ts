@@ -9,6 +9,7 @@ import { type Command, EXIT } from '../command';
 import { dlcmOf, loadAnyModelFrom, resolveModelArg } from '../model-arg';
 import { nextTokenOptions } from '../next-token-options';
 import { status } from '../output';
+import { SAMPLER_FLAGS } from '../sampler-flags';
 import { samplerOptions } from './generate';
 
 const commandsHelp = `Commands:
@@ -94,26 +95,7 @@ export const chatCommand: Command = {
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
-      options: {
-        model: { type: 'string' },
-        'gen-length': { type: 'string' },
-        'block-length': { type: 'string' },
-        steps: { type: 'string' },
-        remasking: { type: 'string' },
-        temperature: { type: 'string' },
-        'cfg-scale': { type: 'string' },
-        alg: { type: 'string' },
-        threshold: { type: 'string' },
-        policy: { type: 'string' },
-        kp: { type: 'string' },
-        kr: { type: 'string' },
-        rho: { type: 'string' },
-        'top-k': { type: 'string' },
-        'top-p': { type: 'string' },
-        seed: { type: 'string' },
-        backend: { type: 'string' },
-        visual: { type: 'boolean', default: false },
-      },
+      options: SAMPLER_FLAGS,
     });
     const resolved = await resolveModelArg(values.model);
     const tokenizer = await chatTokenizer(resolved.dir, values.model ?? resolved.dir);

@@ -9,7 +9,7 @@ import { dlcmOf, loadAnyModelFrom, resolveModelArg } from '../model-arg';
 import { nextTokenOptions } from '../next-token-options';
 import { printJson, status } from '../output';
 import { ProgressBar } from '../progress';
-import { int, num, type SamplerValues } from '../sampler-flags';
+import { int, num, SAMPLER_FLAGS, type SamplerValues } from '../sampler-flags';
 import { CanvasView } from '../visual';
 
 const help = `Usage: unmask generate [--model M] (--prompt TEXT | --prompt-ids 1,2,3) [options]
@@ -86,28 +86,11 @@ export const generateCommand: Command = {
     const { values } = parseArgs({
       args: argv,
       options: {
-        model: { type: 'string' },
+        ...SAMPLER_FLAGS,
         prompt: { type: 'string' },
         'prompt-ids': { type: 'string' },
         chat: { type: 'boolean', default: false },
-        'gen-length': { type: 'string' },
-        'block-length': { type: 'string' },
-        steps: { type: 'string' },
-        remasking: { type: 'string' },
-        temperature: { type: 'string' },
-        'cfg-scale': { type: 'string' },
-        alg: { type: 'string' },
-        threshold: { type: 'string' },
-        policy: { type: 'string' },
-        kp: { type: 'string' },
-        kr: { type: 'string' },
-        rho: { type: 'string' },
-        'top-k': { type: 'string' },
-        'top-p': { type: 'string' },
-        seed: { type: 'string' },
-        backend: { type: 'string' },
         json: { type: 'boolean', default: false },
-        visual: { type: 'boolean', default: false },
       },
     });
     const resolved = await resolveModelArg(values.model);

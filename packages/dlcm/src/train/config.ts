@@ -1,4 +1,4 @@
-import { type RunSettings, TrainError } from '@unmask/train';
+import { checkRunSettings, DEFAULT_RUN_SETTINGS, type RunSettings, TrainError } from '@unmask/train';
 
 /** Everything that defines a DLCM training run besides the model's config. */
 export interface DlcmTrainConfig extends RunSettings {
@@ -18,28 +18,12 @@ export interface DlcmTrainConfig extends RunSettings {
 }
 
 export const DEFAULT_DLCM_TRAIN_CONFIG: DlcmTrainConfig = {
-  seqLen: 128,
-  batchSize: 16,
-  microBatchSize: 8,
-  steps: 2000,
-  peakLr: 1e-3,
-  warmupSteps: 100,
-  minLrRatio: 0.1,
-  weightDecay: 0.1,
-  beta1: 0.9,
-  beta2: 0.95,
-  adamEps: 1e-8,
-  clipNorm: 1,
+  ...DEFAULT_RUN_SETTINGS,
   auxWeight: 1,
   temperature: 0.1,
   detectorGradient: 'straight-through',
   mupBaseWidth: null,
   initStd: 0.02,
-  seed: 0,
-  evalEvery: 100,
-  evalSequences: 32,
-  checkpointEvery: 200,
-  heldOutFraction: 0.1,
 };
 
 /** Defaults filled in and checked; an unknown or inconsistent setting is a TrainError naming it. */
@@ -47,11 +31,7 @@ export function resolveDlcmTrainConfig(input: Partial<DlcmTrainConfig> = {}): Dl
   const unknown = Object.keys(input).filter((key) => !(key in DEFAULT_DLCM_TRAIN_CONFIG));
   if (unknown.length > 0) throw new TrainError(`unknown DLCM training settings: ${unknown.join(', ')}`);
   const config = { ...DEFAULT_DLCM_TRAIN_CONFIG, ...input };
-  if (config.batchSize % config.microBatchSize !== 0) {
-    throw new TrainError(
-      `batchSize ${config.batchSize} is not a multiple of microBatchSize ${config.microBatchSize}`,
-    );
-  }
+  checkRunSettings(config);
   if (config.seqLen < 2)
     throw new TrainError(`seqLen must be at least 2 (next-token targets), got ${config.seqLen}`);
   if (!(config.temperature > 0))
