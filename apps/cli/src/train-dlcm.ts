@@ -25,17 +25,23 @@ export interface DlcmTrainArgs {
   json: boolean;
 }
 
-/** `unmask train --arch dlcm`: trainDlcm on a text file, with progress on stderr. */
+/**
+ * `unmask train --arch dlcm`: trainDlcm on a text file, with progress on stderr. A token-only
+ * --model-config trains the token-level baseline; its --json tokensPerConcept entries are null.
+ */
 export async function runDlcmTraining(args: DlcmTrainArgs): Promise<void> {
   const model = parseDlcmConfig(jsonOption('model-config', args.modelConfig), '--model-config');
   const config =
     args.config === undefined ? {} : (jsonOption('config', args.config) as Partial<DlcmTrainConfig>);
   const bar = new ProgressBar('training');
+  // A token-only model has no concepts (its tokens per concept are NaN): nothing to print.
+  const perConcept = (tokensPerConcept: number) =>
+    model.conceptPath ? ` tokens/concept ${tokensPerConcept.toFixed(2)}` : '';
   const onEvent = (event: DlcmTrainEvent) => {
     switch (event.type) {
       case 'start':
         status(
-          `starting DLCM training: ${event.parameters.toLocaleString('en-US')} parameters, ` +
+          `starting ${model.conceptPath ? 'DLCM' : 'token-only DLCM'} training: ${event.parameters.toLocaleString('en-US')} parameters, ` +
             `${event.trainTokens} training / ${event.validationTokens} validation tokens, ${event.totalSteps} steps`,
         );
         break;
@@ -43,14 +49,16 @@ export async function runDlcmTraining(args: DlcmTrainArgs): Promise<void> {
         bar.update(
           event.step,
           event.totalSteps,
-          `step ${event.step} CE ${event.crossEntropy.toFixed(3)} tokens/concept ${event.tokensPerConcept.toFixed(2)}`,
+          `step ${event.step} CE ${event.crossEntropy.toFixed(3)}${perConcept(event.tokensPerConcept)}`,
         );
         break;
       case 'validation':
         bar.finish();
         status(
-          `validation at step ${event.step}: ${event.bitsPerToken.toFixed(4)} bits per token, ` +
-            `${event.tokensPerConcept.toFixed(2)} tokens per concept (inference rule)`,
+          `validation at step ${event.step}: ${event.bitsPerToken.toFixed(4)} bits per token` +
+            (model.conceptPath
+              ? `, ${event.tokensPerConcept.toFixed(2)} tokens per concept (inference rule)`
+              : ''),
         );
         break;
       case 'checkpoint':

@@ -311,7 +311,7 @@ describe('unmask analyze', () => {
   it('refuses an unknown analysis and options of another analysis', () => {
     const unknown = runCli(['analyze', 'speed']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('stability, quality or curve');
+    expect(unknown.stderr).toContain('stability, quality, curve or dlcm');
     const foreign = runCli(['analyze', 'curve', '--configs', '1,1,0']);
     expect(foreign.code).toBe(2);
     expect(foreign.stderr).toContain("--configs does not apply to 'analyze curve'");

@@ -12,6 +12,7 @@ import {
   loadDlcm,
   randomDlcmTensors,
   tinyDlcmConfig,
+  tinyTokenOnlyConfig,
   writeDlcmCheckpoint,
 } from '@unmask/dlcm';
 import { f32Data, getBackend, i32 } from '@unmask/tensor';
@@ -27,7 +28,7 @@ const SHIPPED = join(REPO, 'models/llada-shakespeare');
 /** A random DLCM over the shipped model's tokenizer (vocab 2048, `<|endoftext|>` = 2046). */
 const config: DlcmConfig = tinyDlcmConfig({
   vocabSize: 2048,
-  backbone: { numLayers: 1, numHeads: 4, numKvHeads: 2, headDim: 6, intermediateSize: 48 },
+  conceptPath: { backbone: { numLayers: 1, numHeads: 4, numKvHeads: 2, headDim: 6, intermediateSize: 48 } },
   eosTokenId: 2046,
   padTokenId: 2046,
 });
@@ -238,6 +239,12 @@ describe('unmask chat on a DLCM', () => {
   });
 });
 
+/** `unmask train --arch dlcm --json` on the cpu backend. */
+function trainOnCpu(modelConfig: string, data: string, out: string, settings: string) {
+  const args = ['--model-config', modelConfig, '--data', data, '--out', out, '--config', settings];
+  return runCli(['train', '--arch', 'dlcm', ...args, '--backend', 'cpu', '--json']);
+}
+
 describe('unmask train --arch dlcm', () => {
   it('trains a DLCM on a text file into a folder the other commands load', () => {
     const root = mkdtempSync(join(tmpdir(), 'unmask-dlcm-train-'));
@@ -248,22 +255,7 @@ describe('unmask train --arch dlcm', () => {
     const out = join(root, 'model');
     const settings =
       '{"steps": 4, "seqLen": 16, "batchSize": 4, "microBatchSize": 2, "evalEvery": 0, "evalSequences": 4}';
-    const trained = runCli([
-      'train',
-      '--arch',
-      'dlcm',
-      '--model-config',
-      modelConfig,
-      '--data',
-      data,
-      '--out',
-      out,
-      '--config',
-      settings,
-      '--backend',
-      'cpu',
-      '--json',
-    ]);
+    const trained = trainOnCpu(modelConfig, data, out, settings);
     expect(trained.code, trained.stderr).toBe(0);
     const summary = lastJsonLine<{
       step: number;
@@ -305,5 +297,46 @@ describe('unmask train --arch dlcm', () => {
     const missing = runCli(['train', '--arch', 'dlcm', '--data', data, '--out', out]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--model-config/);
+  });
+
+  it('trains a token-only baseline from a "token_only" config; inspect --segments refuses it in one line', () => {
+    const root = mkdtempSync(join(tmpdir(), 'unmask-token-only-train-'));
+    const data = join(root, 'corpus.txt');
+    const lines = ['the cat sat on the mat.', 'a dog ran to the park and back.'];
+    writeFileSync(data, Array.from({ length: 200 }, (_, i) => `${lines[i % lines.length]}\n`).join(''));
+    const modelConfig = JSON.stringify(dlcmConfigJson(tinyTokenOnlyConfig({ vocabSize: 300 })));
+    expect(JSON.parse(modelConfig)).toMatchObject({ token_only: true });
+    const out = join(root, 'model');
+    const trained = trainOnCpu(
+      modelConfig,
+      data,
+      out,
+      '{"steps": 3, "seqLen": 12, "batchSize": 2, "microBatchSize": 2, "evalEvery": 0, "evalSequences": 2}',
+    );
+    expect(trained.code, trained.stderr).toBe(0);
+    const summary = lastJsonLine<{ crossEntropy: number[]; tokensPerConcept: (number | null)[] }>(
+      trained.stdout,
+    );
+    expect(summary.crossEntropy.every(Number.isFinite)).toBe(true);
+    expect(summary.tokensPerConcept).toEqual([null, null, null]);
+    const segments = runCli(['inspect', out, '--segments', 'the cat', '--backend', 'cpu']);
+    expect(segments.code).toBe(1);
+    expect(segments.stderr.trim().split('\n')).toHaveLength(1);
+    expect(segments.stderr).toMatch(/token-only .*no concept path/);
+    const generated = runCli([
+      'generate',
+      '--model',
+      out,
+      '--prompt',
+      'the cat',
+      '--gen-length',
+      '3',
+      '--backend',
+      'cpu',
+      '--json',
+    ]);
+    expect(generated.code, generated.stderr).toBe(0);
+    const ids = lastJsonLine<GenerateJson>(generated.stdout).ids;
+    expect(ids.length > 0 && ids.length <= 3).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   type DlcmConfig,
   type DlcmModel,
+  dlcmFlopsPerToken,
   generateDlcm,
   loadDlcm,
   randomDlcmTensors,
@@ -19,7 +20,7 @@ import { postJson, readSse, streamedText } from './helpers/sse';
 /** A random DLCM over the shipped model's tokenizer (vocab 2048, `<|endoftext|>` = 2046). */
 const config: DlcmConfig = tinyDlcmConfig({
   vocabSize: 2048,
-  backbone: { numLayers: 1, numHeads: 4, numKvHeads: 2, headDim: 6, intermediateSize: 48 },
+  conceptPath: { backbone: { numLayers: 1, numHeads: 4, numKvHeads: 2, headDim: 6, intermediateSize: 48 } },
   eosTokenId: 2046,
   padTokenId: 2046,
 });
@@ -61,9 +62,24 @@ describe('serving a DLCM', () => {
     const expected = referenceText('ROMEO:', { maxNewTokens: 12, temperature: 0.9, topP: 0.9, seed: 4 });
     const whole = (await (await postJson(`${server.url}v1/completions`, body)).json()) as {
       choices: { text: string }[];
+      unmask: { flops: number };
     };
     expect(expected.length).toBeGreaterThan(0);
     expect(whole.choices[0]!.text).toBe(expected);
+    // The FLOPs estimate of everything fed, at the realised tokens per concept.
+    const prompt = server.model.tokenizer.encode('ROMEO:');
+    const { session } = generateDlcm(model, prompt, {
+      maxNewTokens: 12,
+      temperature: 0.9,
+      topP: 0.9,
+      seed: 4,
+    });
+    const perToken = dlcmFlopsPerToken(config, {
+      tokensPerConcept: session.length / session.conceptCount,
+      sequenceLength: session.length,
+    });
+    expect(whole.unmask.flops).toBeCloseTo(perToken.total * session.length, 0);
+    expect(whole.unmask.flops).toBeGreaterThan(0);
     const events = await readSse(await postJson(`${server.url}v1/completions`, { ...body, stream: true }));
     expect(streamedText(events)).toBe(expected);
   });

@@ -28,13 +28,15 @@ const stage = (numLayers: number, numHeads: number, intermediateSize: number, wi
 const config: DlcmConfig = {
   vocabSize: 4096,
   dToken: 256,
-  dConcept: 512,
   encoder: stage(2, 4, 768, 256),
-  backbone: stage(4, 8, 1536, 512),
   decoder: stage(2, 4, 768, 256),
-  crossAttention: { numHeads: 4, numKvHeads: 2, headDim: 64 },
-  boundary: { kind: 'learned' },
-  compressionRatio: 4,
+  conceptPath: {
+    dConcept: 512,
+    backbone: stage(4, 8, 1536, 512),
+    crossAttention: { numHeads: 4, numKvHeads: 2, headDim: 64 },
+    boundary: { kind: 'learned' },
+    compressionRatio: 4,
+  },
   ropeTheta: 10000,
   normEps: 1e-6,
   maxPositions: Math.max(512, total),
@@ -79,7 +81,7 @@ cached(8);
 recomputed(8);
 const withCache = timed(() => cached(newTokens));
 const withoutCache = timed(() => recomputed(newTokens));
-const concepts = model.forward(i32([1, total], [...prompt, ...withCache.ids])).segmentation.counts[0]!;
+const concepts = model.forward(i32([1, total], [...prompt, ...withCache.ids])).segmentation!.counts[0]!;
 const result = {
   backend: backend.name,
   promptTokens: promptLength,

@@ -24,17 +24,30 @@ export interface CrossAttentionConfig {
  */
 export type BoundaryConfig = { kind: 'learned' } | { kind: 'rule'; tau: number };
 
-export interface DlcmConfig {
-  vocabSize: number;
-  dToken: number;
+/**
+ * Everything between the encoder and the decoder's self-attention: boundary detection, pooling into
+ * concepts, the concept backbone and the decoder's cross-attention to concepts.
+ */
+export interface ConceptPathConfig {
+  /** Width of the concept backbone. */
   dConcept: number;
-  encoder: StageConfig;
   backbone: StageConfig;
-  decoder: StageConfig;
   crossAttention: CrossAttentionConfig;
   boundary: BoundaryConfig;
   /** R, the target tokens per concept of the Global Parser loss (> 1). */
   compressionRatio: number;
+}
+
+export interface DlcmConfig {
+  vocabSize: number;
+  dToken: number;
+  encoder: StageConfig;
+  decoder: StageConfig;
+  /**
+   * The concept path; undefined for a token-only model (config `"token_only": true`): embedding,
+   * encoder layers, decoder layers, final norm and LM head, a plain causal transformer.
+   */
+  conceptPath: ConceptPathConfig | undefined;
   ropeTheta: number;
   normEps: number;
   /** Longest token sequence. */
@@ -47,6 +60,15 @@ export interface DlcmConfig {
 }
 
 export const DLCM_MODEL_TYPE = 'dlcm';
+
+/** The config.json fields of the concept path, which a token-only config must leave out. */
+export const CONCEPT_PATH_FIELDS = [
+  'd_concept',
+  'backbone',
+  'cross_attention',
+  'boundary',
+  'compression_ratio',
+] as const;
 
 type Raw = Record<string, unknown>;
 
@@ -74,6 +96,11 @@ class FieldReader {
     const value = this.raw[field] ?? fallback;
     if (typeof value !== 'number' || !Number.isFinite(value) || !accept(value)) this.fail(field, expected);
     return value;
+  }
+
+  /** Fails unless `field` is absent (`why` says when it must be). */
+  absent(field: string, why: string): void {
+    if (this.raw[field] !== undefined) this.fail(field, `absent ${why}`);
   }
 
   boolean(field: string, fallback: boolean): boolean {
@@ -144,20 +171,29 @@ export function parseDlcmConfig(raw: unknown, where: string): DlcmConfig {
   }
   const read = new FieldReader(raw as Raw, where);
   read.string('model_type', [DLCM_MODEL_TYPE]);
+  const tokenOnly = read.boolean('token_only', false);
   const vocabSize = read.positiveInt('vocab_size');
   const dToken = read.positiveInt('d_token');
-  const dConcept = read.positiveInt('d_concept');
-  const cross = read.object('cross_attention');
+  const encoder = parseStage(read, 'encoder', dToken, 'd_token');
+  let conceptPath: ConceptPathConfig | undefined;
+  if (tokenOnly) {
+    for (const field of CONCEPT_PATH_FIELDS) read.absent(field, 'when token_only is true');
+  } else {
+    const dConcept = read.positiveInt('d_concept');
+    conceptPath = {
+      dConcept,
+      backbone: parseStage(read, 'backbone', dConcept, 'd_concept'),
+      crossAttention: read.object('cross_attention').heads(dToken, 'd_token'),
+      boundary: parseBoundary(read),
+      compressionRatio: read.number('compression_ratio', 'a number above 1', (n) => n > 1),
+    };
+  }
   return {
     vocabSize,
     dToken,
-    dConcept,
-    encoder: parseStage(read, 'encoder', dToken, 'd_token'),
-    backbone: parseStage(read, 'backbone', dConcept, 'd_concept'),
+    encoder,
     decoder: parseStage(read, 'decoder', dToken, 'd_token'),
-    crossAttention: cross.heads(dToken, 'd_token'),
-    boundary: parseBoundary(read),
-    compressionRatio: read.number('compression_ratio', 'a number above 1', (n) => n > 1),
+    conceptPath,
     ropeTheta: read.number('rope_theta', 'a positive number', (n) => n > 0, 10000),
     normEps: read.number('rms_norm_eps', 'a positive number', (n) => n > 0, 1e-6),
     maxPositions: read.positiveInt('max_position_embeddings'),
@@ -178,21 +214,44 @@ function stageJson(stage: StageConfig): Raw {
   };
 }
 
-/** The config.json object `parseDlcmConfig` reads back as `config`. */
+/**
+ * The config.json object `parseDlcmConfig` reads back as `config`. A token-only config gets
+ * `"token_only": true` and none of the concept path's fields; a DLCM config has no `token_only` key.
+ */
 export function dlcmConfigJson(config: DlcmConfig): Raw {
-  const { crossAttention: cross, boundary } = config;
+  const path = config.conceptPath;
+  if (!path) {
+    return {
+      model_type: DLCM_MODEL_TYPE,
+      architectures: ['DlcmForCausalLM'],
+      token_only: true,
+      vocab_size: config.vocabSize,
+      d_token: config.dToken,
+      encoder: stageJson(config.encoder),
+      decoder: stageJson(config.decoder),
+      ...commonJson(config),
+    };
+  }
+  const { crossAttention: cross, boundary } = path;
   return {
     model_type: DLCM_MODEL_TYPE,
     architectures: ['DlcmForCausalLM'],
     vocab_size: config.vocabSize,
     d_token: config.dToken,
-    d_concept: config.dConcept,
+    d_concept: path.dConcept,
     encoder: stageJson(config.encoder),
-    backbone: stageJson(config.backbone),
+    backbone: stageJson(path.backbone),
     decoder: stageJson(config.decoder),
     cross_attention: { num_heads: cross.numHeads, num_kv_heads: cross.numKvHeads, head_dim: cross.headDim },
     boundary: boundary.kind === 'rule' ? { kind: 'rule', tau: boundary.tau } : { kind: 'learned' },
-    compression_ratio: config.compressionRatio,
+    compression_ratio: path.compressionRatio,
+    ...commonJson(config),
+  };
+}
+
+/** The fields after the architecture's, in config.json order. */
+function commonJson(config: DlcmConfig): Raw {
+  return {
     rope_theta: config.ropeTheta,
     rms_norm_eps: config.normEps,
     max_position_embeddings: config.maxPositions,

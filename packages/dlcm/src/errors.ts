@@ -12,3 +12,12 @@ export class SegmentationError extends UnmaskError {}
 
 /** A Global Parser loss or boundary-sampling argument out of range (the message holds the value). */
 export class BoundaryLossError extends UnmaskError {}
+
+/** A token-only model (config `"token_only": true`) was asked for something of the concept path. */
+export class NoConceptPathError extends UnmaskError {
+  constructor(readonly what: string) {
+    super(
+      `this model is token-only ("token_only": true in config.json): it has no concept path, so no ${what}`,
+    );
+  }
+}

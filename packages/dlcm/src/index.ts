@@ -7,6 +7,8 @@ export {
 } from './boundary';
 export {
   type BoundaryConfig,
+  CONCEPT_PATH_FIELDS,
+  type ConceptPathConfig,
   type CrossAttentionConfig,
   DLCM_MODEL_TYPE,
   type DlcmConfig,
@@ -15,7 +17,14 @@ export {
   type StageConfig,
 } from './config';
 export { ConceptCrossAttention } from './cross-attention';
-export { BoundaryLossError, DlcmConfigError, DlcmWeightError, SegmentationError } from './errors';
+export {
+  BoundaryLossError,
+  DlcmConfigError,
+  DlcmWeightError,
+  NoConceptPathError,
+  SegmentationError,
+} from './errors';
+export { type DlcmFlops, type DlcmFlopsOptions, dlcmFlopsPerToken } from './flops';
 export { DlcmGenerationError } from './generation/errors';
 export {
   type DlcmGenerationResult,
@@ -35,12 +44,18 @@ export {
   globalParserLoss,
 } from './global-parser-loss';
 export { loadDlcm, readDlcmConfig } from './load';
-export { type DlcmForwardOptions, DlcmModel, type DlcmOutput } from './model';
+export { type DlcmConceptModules, type DlcmForwardOptions, DlcmModel, type DlcmOutput } from './model';
 // Importing the package registers the loader, as importing a backend registers it.
 export { dlcmLoader } from './model-loader';
 export { meanPoolSegments, poolConcepts } from './pooling';
 export { raggedCrossAttention } from './ragged-cross-attention';
-export { randomDlcmTensors, tinyDlcmConfig, writeDlcmCheckpoint } from './random-checkpoint';
+export {
+  randomDlcmTensors,
+  type TinyDlcmOverrides,
+  tinyDlcmConfig,
+  tinyTokenOnlyConfig,
+  writeDlcmCheckpoint,
+} from './random-checkpoint';
 export {
   completedConceptMask,
   replicateConcepts,
@@ -51,6 +66,7 @@ export { maxSegments, type Segmentation, segmentBoundaries } from './segmentatio
 export { sampleBoundaries, sharpenProbability } from './sharpen';
 export { CausalStack, causalMask, positionRange, stageModelConfig } from './stack';
 export {
+  type ConceptPathWeights,
   type CrossAttentionWeights,
   type DlcmWeights,
   dlcmTensorShapes,

@@ -17,17 +17,24 @@ registerModelLoader(dlcmLoader);
 
 /** `label  value` lines of a config, aligned as `unmask inspect` prints them. */
 function summarizeDlcmConfig(config: DlcmConfig): string[] {
-  const { boundary, crossAttention: cross } = config;
   const stage = (s: StageConfig, width: number) =>
     `${s.numLayers} layers, width ${width}, FFN ${s.intermediateSize}, ` +
     `${s.numHeads} heads / ${s.numKvHeads} KV heads x ${s.headDim}`;
-  const detector = boundary.kind === 'rule' ? `rule (tau ${boundary.tau})` : 'learned';
+  const path = config.conceptPath;
+  const conceptLines = (): string[] => {
+    if (!path) return [`concepts    none (token-only baseline)`];
+    const { boundary, crossAttention: cross } = path;
+    const detector = boundary.kind === 'rule' ? `rule (tau ${boundary.tau})` : 'learned';
+    return [
+      `concepts    ${detector} boundaries, compression ratio ${path.compressionRatio}, ` +
+        `cross-attention ${cross.numHeads} heads / ${cross.numKvHeads} KV heads x ${cross.headDim}`,
+    ];
+  };
   return [
     `encoder     ${stage(config.encoder, config.dToken)}`,
-    `backbone    ${stage(config.backbone, config.dConcept)}`,
+    ...(path ? [`backbone    ${stage(path.backbone, path.dConcept)}`] : []),
     `decoder     ${stage(config.decoder, config.dToken)}`,
-    `concepts    ${detector} boundaries, compression ratio ${config.compressionRatio}, ` +
-      `cross-attention ${cross.numHeads} heads / ${cross.numKvHeads} KV heads x ${cross.headDim}`,
+    ...conceptLines(),
     `vocabulary  ${config.vocabSize}, EOS ${config.eosTokenId ?? 'none'}, ` +
       `${config.maxPositions} positions, RoPE theta ${config.ropeTheta}`,
   ];

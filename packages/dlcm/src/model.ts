@@ -1,26 +1,40 @@
 import { type Backend, f32, f32Data, ShapeError, type Tensor } from '@unmask/tensor';
 import { type BoundaryDetector, createBoundaryDetector } from './boundary';
-import type { DlcmConfig } from './config';
+import type { ConceptPathConfig, DlcmConfig } from './config';
 import { ConceptCrossAttention } from './cross-attention';
+import { DlcmWeightError, NoConceptPathError } from './errors';
 import { poolConcepts } from './pooling';
 import { completedConceptMask, replicateConcepts } from './replication';
 import { type Segmentation, segmentBoundaries } from './segmentation';
 import { CausalStack, stageModelConfig } from './stack';
-import type { DlcmWeights } from './weights';
+import type { ConceptPathWeights, DlcmWeights } from './weights';
 
 export interface DlcmForwardOptions {
   /** Boundary flags [B * S] to use instead of the detector's decisions (training samples its own). */
   starts?: Uint8Array;
 }
 
+/**
+ * The output of `DlcmModel.forward`. A token-only model has no boundaries and no concepts:
+ * `probabilities`, `segmentation` and `concepts` are then all undefined (a DLCM always has all three).
+ */
 export interface DlcmOutput {
   /** [B, S, V]: row t predicts token t + 1. */
   logits: Tensor;
   /** [B * S]: the detector's boundary probability of every token (1 at each row's first token). */
-  probabilities: Float32Array;
-  segmentation: Segmentation;
+  probabilities: Float32Array | undefined;
+  segmentation: Segmentation | undefined;
   /** [B, 1 + C, d_concept]: the null concept, then the backbone's output for every segment. */
-  concepts: Tensor;
+  concepts: Tensor | undefined;
+}
+
+/** The modules of the concept path, with its config and weights. */
+export interface DlcmConceptModules {
+  readonly config: ConceptPathConfig;
+  readonly weights: ConceptPathWeights;
+  readonly detector: BoundaryDetector;
+  readonly backbone: CausalStack;
+  readonly crossAttention: ConceptCrossAttention;
 }
 
 /**
@@ -29,42 +43,63 @@ export interface DlcmOutput {
  *   p, starts = detect(hidden)              boundaries from tokens <= t only
  *   concepts = concepts(hidden, segments)   mean-pool + W_up, causal backbone (d_concept), null first
  *   logits = decode(hidden, concepts, ...)  cross-attention to completed concepts, decoder, LM head
+ * A token-only model (`conceptPath` undefined) is `decodeTokens(encode(ids))`: the decoder's layers
+ * run straight after the encoder's; `detect`, `concepts` and `decode` throw a `NoConceptPathError`.
  */
 export class DlcmModel {
   readonly encoder: CausalStack;
-  readonly backbone: CausalStack;
   readonly decoder: CausalStack;
-  readonly detector: BoundaryDetector;
-  readonly crossAttention: ConceptCrossAttention;
+  /** Undefined for a token-only model. */
+  readonly conceptPath: DlcmConceptModules | undefined;
 
   constructor(
     readonly backend: Backend,
     readonly config: DlcmConfig,
     readonly weights: DlcmWeights,
   ) {
-    const { dToken, dConcept } = config;
+    const { dToken } = config;
     this.encoder = new CausalStack(
       backend,
       weights.encoder,
       stageModelConfig(config, config.encoder, dToken),
-    );
-    this.backbone = new CausalStack(
-      backend,
-      weights.backbone,
-      stageModelConfig(config, config.backbone, dConcept),
     );
     this.decoder = new CausalStack(
       backend,
       weights.decoder,
       stageModelConfig(config, config.decoder, dToken),
     );
-    this.detector = createBoundaryDetector(backend, config.boundary, weights.boundary);
-    this.crossAttention = new ConceptCrossAttention(
-      backend,
-      weights.crossAttention,
-      config.crossAttention,
-      config.normEps,
-    );
+    const path = config.conceptPath;
+    const pathWeights = weights.conceptPath;
+    if ((path === undefined) !== (pathWeights === undefined)) {
+      throw new DlcmWeightError(
+        `the config ${path ? 'has' : 'has no'} concept path, the weights ${pathWeights ? 'have' : 'have none'}`,
+      );
+    }
+    this.conceptPath =
+      path && pathWeights
+        ? {
+            config: path,
+            weights: pathWeights,
+            detector: createBoundaryDetector(backend, path.boundary, pathWeights.boundary),
+            backbone: new CausalStack(
+              backend,
+              pathWeights.backbone,
+              stageModelConfig(config, path.backbone, path.dConcept),
+            ),
+            crossAttention: new ConceptCrossAttention(
+              backend,
+              pathWeights.crossAttention,
+              path.crossAttention,
+              config.normEps,
+            ),
+          }
+        : undefined;
+  }
+
+  /** The concept path, or a NoConceptPathError saying that `what` needs one. */
+  requireConceptPath(what: string): DlcmConceptModules {
+    if (!this.conceptPath) throw new NoConceptPathError(what);
+    return this.conceptPath;
   }
 
   /** The same weights on another backend. */
@@ -90,19 +125,17 @@ export class DlcmModel {
 
   /** Boundary probabilities and the inference decision for encoder states [B, S, d_token]. */
   detect(hidden: Tensor): { probabilities: Float32Array; starts: Uint8Array } {
-    const probabilities = this.detector.probabilities(hidden);
-    return { probabilities, starts: this.detector.decide(probabilities, hidden.dims[1]!) };
+    const { detector } = this.requireConceptPath('boundary detection');
+    const probabilities = detector.probabilities(hidden);
+    return { probabilities, starts: detector.decide(probabilities, hidden.dims[1]!) };
   }
 
   /** Concept states [B, 1 + C, d_concept]: the null concept, then each segment pooled, projected up and run through the backbone. */
   concepts(hidden: Tensor, segmentation: Segmentation): Tensor {
-    const pooled = poolConcepts(this.backend, hidden, segmentation, this.weights.upProj);
-    const out = this.backend.rmsNorm(
-      this.backbone.forward(pooled),
-      this.weights.backboneNorm,
-      this.config.normEps,
-    );
-    return prependRow(out, f32Data(this.weights.nullConcept));
+    const { weights, backbone } = this.requireConceptPath('concepts');
+    const pooled = poolConcepts(this.backend, hidden, segmentation, weights.upProj);
+    const out = this.backend.rmsNorm(backbone.forward(pooled), weights.backboneNorm, this.config.normEps);
+    return prependRow(out, f32Data(weights.nullConcept));
   }
 
   /**
@@ -116,7 +149,8 @@ export class DlcmModel {
     segmentation: Segmentation,
     mask: Tensor = completedConceptMask(segmentation),
   ): Tensor {
-    const { backend, crossAttention } = this;
+    const { backend } = this;
+    const { crossAttention } = this.requireConceptPath('cross-attention to concepts');
     const { k, v } = crossAttention.keysValues(concepts);
     const attended = crossAttention.attend(
       crossAttention.queries(hidden),
@@ -124,16 +158,28 @@ export class DlcmModel {
       replicateConcepts(backend, v, segmentation),
       mask,
     );
-    const x = this.decoder.forward(backend.add(hidden, attended));
+    return this.decodeTokens(backend.add(hidden, attended));
+  }
+
+  /** The decoder's layers over its input stream x [B, S, d_token], the final norm and the LM head: logits [B, S, V]. */
+  decodeTokens(x: Tensor): Tensor {
+    const { backend } = this;
     return backend.linear(
-      backend.rmsNorm(x, this.weights.decoderNorm, this.config.normEps),
+      backend.rmsNorm(this.decoder.forward(x), this.weights.decoderNorm, this.config.normEps),
       this.weights.lmHead,
     );
   }
 
-  /** The whole model over ids int32 [B, S]. */
+  /**
+   * The whole model over ids int32 [B, S]. A token-only model gives the logits only (and ignores
+   * `starts`, which it has no use for).
+   */
   forward(ids: Tensor, options: DlcmForwardOptions = {}): DlcmOutput {
     const hidden = this.encode(ids);
+    if (!this.conceptPath) {
+      const logits = this.decodeTokens(hidden);
+      return { logits, probabilities: undefined, segmentation: undefined, concepts: undefined };
+    }
     const [batch, length] = hidden.dims as [number, number];
     const detected = this.detect(hidden);
     const segmentation = segmentBoundaries(options.starts ?? detected.starts, batch, length);

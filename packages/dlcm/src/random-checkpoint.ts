@@ -2,24 +2,48 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SINGLE_WEIGHTS_FILE, writeSafetensors } from '@unmask/hub';
 import { f32, f32Data, mulberry32, type Tensor } from '@unmask/tensor';
-import { type DlcmConfig, dlcmConfigJson } from './config';
+import { type ConceptPathConfig, type DlcmConfig, dlcmConfigJson } from './config';
 import { dlcmTensorShapes } from './weights';
+
+/** Overrides of `tinyDlcmConfig`: the concept path's fields are merged into the tiny one's. */
+export type TinyDlcmOverrides = Partial<Omit<DlcmConfig, 'conceptPath'>> & {
+  conceptPath?: Partial<ConceptPathConfig>;
+};
 
 /**
  * A DLCM small enough for exhaustive tests and examples (width 16 tokens / 24 concepts, one or two
  * layers per stage, grouped KV heads everywhere), with `overrides` on top.
  */
-export function tinyDlcmConfig(overrides: Partial<DlcmConfig> = {}): DlcmConfig {
+export function tinyDlcmConfig(overrides: TinyDlcmOverrides = {}): DlcmConfig {
+  const { conceptPath, ...rest } = overrides;
+  return {
+    ...tinyTokenLevel(),
+    conceptPath: {
+      dConcept: 24,
+      backbone: { numLayers: 2, numHeads: 4, numKvHeads: 2, headDim: 6, intermediateSize: 48 },
+      crossAttention: { numHeads: 4, numKvHeads: 2, headDim: 4 },
+      boundary: { kind: 'learned' },
+      compressionRatio: 4,
+      ...conceptPath,
+    },
+    ...rest,
+  };
+}
+
+/**
+ * The token-only counterpart of `tinyDlcmConfig` (the same embedding, encoder, decoder and head, no
+ * concept path), with `overrides` on top.
+ */
+export function tinyTokenOnlyConfig(overrides: Partial<Omit<DlcmConfig, 'conceptPath'>> = {}): DlcmConfig {
+  return { ...tinyTokenLevel(), conceptPath: undefined, ...overrides };
+}
+
+function tinyTokenLevel(): Omit<DlcmConfig, 'conceptPath'> {
   return {
     vocabSize: 40,
     dToken: 16,
-    dConcept: 24,
     encoder: { numLayers: 1, numHeads: 4, numKvHeads: 2, headDim: 4, intermediateSize: 32 },
-    backbone: { numLayers: 2, numHeads: 4, numKvHeads: 2, headDim: 6, intermediateSize: 48 },
     decoder: { numLayers: 1, numHeads: 2, numKvHeads: 1, headDim: 8, intermediateSize: 32 },
-    crossAttention: { numHeads: 4, numKvHeads: 2, headDim: 4 },
-    boundary: { kind: 'learned' },
-    compressionRatio: 4,
     ropeTheta: 10000,
     normEps: 1e-6,
     maxPositions: 64,
@@ -27,7 +51,6 @@ export function tinyDlcmConfig(overrides: Partial<DlcmConfig> = {}): DlcmConfig 
     bosTokenId: undefined,
     eosTokenId: 1,
     padTokenId: 0,
-    ...overrides,
   };
 }
 

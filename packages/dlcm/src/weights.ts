@@ -1,7 +1,7 @@
 import type { TensorReader } from '@unmask/hub';
 import type { Tensor } from '@unmask/tensor';
 import type { BlockWeights } from '@unmask/transformer';
-import type { DlcmConfig, StageConfig } from './config';
+import type { ConceptPathConfig, DlcmConfig, StageConfig } from './config';
 import { DlcmWeightError } from './errors';
 
 /** The decoder's cross-attention: pre-norm of the token stream, projections, per-head QK RMSNorm weights. */
@@ -15,9 +15,8 @@ export interface CrossAttentionWeights {
   kNorm: Tensor;
 }
 
-export interface DlcmWeights {
-  embedding: Tensor;
-  encoder: BlockWeights[];
+/** The weights of the concept path (`ConceptPathConfig`). */
+export interface ConceptPathWeights {
   /** Wq and Wk of the learned boundary detector; absent for the rule detector. */
   boundary: { q: Tensor; k: Tensor } | undefined;
   upProj: Tensor;
@@ -26,6 +25,13 @@ export interface DlcmWeights {
   /** The start concept every token may attend to (width d_concept, in the backbone's output space). */
   nullConcept: Tensor;
   crossAttention: CrossAttentionWeights;
+}
+
+export interface DlcmWeights {
+  embedding: Tensor;
+  encoder: BlockWeights[];
+  /** Undefined exactly when the config is token-only. */
+  conceptPath: ConceptPathWeights | undefined;
   decoder: BlockWeights[];
   decoderNorm: Tensor;
   lmHead: Tensor;
@@ -56,11 +62,16 @@ const CROSS_TENSORS: Record<keyof CrossAttentionWeights, string> = {
   kNorm: 'decoder.cross_attn.k_norm.weight',
 };
 
-const STAGES = ['encoder', 'backbone', 'decoder'] as const;
-type Stage = (typeof STAGES)[number];
+type Stage = 'encoder' | 'backbone' | 'decoder';
 
-function stageWidth(config: DlcmConfig, stage: Stage): number {
-  return stage === 'backbone' ? config.dConcept : config.dToken;
+/** The stages a config has, each with its layers' config and width. */
+function stages(config: DlcmConfig): [Stage, StageConfig, number][] {
+  const path = config.conceptPath;
+  return [
+    ['encoder', config.encoder, config.dToken],
+    ...(path ? [['backbone', path.backbone, path.dConcept] as [Stage, StageConfig, number]] : []),
+    ['decoder', config.decoder, config.dToken],
+  ];
 }
 
 function blockShapes(width: number, stage: StageConfig): Record<BlockTensor, number[]> {
@@ -80,17 +91,25 @@ function blockShapes(width: number, stage: StageConfig): Record<BlockTensor, num
 
 /** Every tensor a checkpoint of `config` holds, by name, with its shape (the README lists them). */
 export function dlcmTensorShapes(config: DlcmConfig): Map<string, readonly number[]> {
-  const { vocabSize: v, dToken: t, dConcept: c, crossAttention: x } = config;
+  const { vocabSize: v, dToken: t } = config;
   const shapes = new Map<string, readonly number[]>([['embed_tokens.weight', [v, t]]]);
-  for (const stage of STAGES) {
-    const blocks = blockShapes(stageWidth(config, stage), config[stage]);
-    for (let i = 0; i < config[stage].numLayers; i++) {
+  for (const [stage, stageConfig, width] of stages(config)) {
+    const blocks = blockShapes(width, stageConfig);
+    for (let i = 0; i < stageConfig.numLayers; i++) {
       for (const key of Object.keys(BLOCK_TENSORS) as BlockTensor[]) {
         shapes.set(`${stage}.layers.${i}.${BLOCK_TENSORS[key]}`, blocks[key]);
       }
     }
   }
-  if (config.boundary.kind === 'learned') {
+  if (config.conceptPath) conceptPathShapes(shapes, t, config.conceptPath);
+  shapes.set('decoder.norm.weight', [t]);
+  if (!config.tiedEmbeddings) shapes.set('lm_head.weight', [v, t]);
+  return shapes;
+}
+
+function conceptPathShapes(shapes: Map<string, readonly number[]>, t: number, path: ConceptPathConfig): void {
+  const { dConcept: c, crossAttention: x } = path;
+  if (path.boundary.kind === 'learned') {
     shapes.set('boundary.q_proj.weight', [t, t]);
     shapes.set('boundary.k_proj.weight', [t, t]);
   }
@@ -109,9 +128,6 @@ export function dlcmTensorShapes(config: DlcmConfig): Map<string, readonly numbe
   for (const key of Object.keys(CROSS_TENSORS) as (keyof CrossAttentionWeights)[]) {
     shapes.set(CROSS_TENSORS[key], cross[key]);
   }
-  shapes.set('decoder.norm.weight', [t]);
-  if (!config.tiedEmbeddings) shapes.set('lm_head.weight', [v, t]);
-  return shapes;
 }
 
 /** Throws a DlcmWeightError for the first extra, missing or wrong-shape tensor (in that order). */
@@ -123,7 +139,10 @@ export function validateDlcmTensors(
   const expected = dlcmTensorShapes(config);
   for (const name of found.keys()) {
     if (!expected.has(name)) {
-      throw new DlcmWeightError(`${where}: unexpected tensor '${name}' (not part of this DLCM config)`);
+      const why = config.conceptPath
+        ? 'not part of this DLCM config'
+        : 'a token-only config has no concept path';
+      throw new DlcmWeightError(`${where}: unexpected tensor '${name}' (${why})`);
     }
   }
   for (const [name, shape] of expected) {
@@ -139,8 +158,8 @@ export function validateDlcmTensors(
 
 /** Builds the weights from validated tensors, read by name. */
 function assemble(read: (name: string) => Tensor, config: DlcmConfig): DlcmWeights {
-  const blocks = (stage: Stage): BlockWeights[] =>
-    Array.from({ length: config[stage].numLayers }, (_, i) => {
+  const blocks = (stage: Stage, stageConfig: StageConfig): BlockWeights[] =>
+    Array.from({ length: stageConfig.numLayers }, (_, i) => {
       const get = (key: BlockTensor) => read(`${stage}.layers.${i}.${BLOCK_TENSORS[key]}`);
       return {
         attnNorm: get('attnNorm'),
@@ -159,27 +178,30 @@ function assemble(read: (name: string) => Tensor, config: DlcmConfig): DlcmWeigh
     });
   const cross = (key: keyof CrossAttentionWeights) => read(CROSS_TENSORS[key]);
   const embedding = read('embed_tokens.weight');
+  const path = config.conceptPath;
   return {
     embedding,
-    encoder: blocks('encoder'),
-    boundary:
-      config.boundary.kind === 'learned'
-        ? { q: read('boundary.q_proj.weight'), k: read('boundary.k_proj.weight') }
-        : undefined,
-    upProj: read('pool.up_proj.weight'),
-    backbone: blocks('backbone'),
-    backboneNorm: read('backbone.norm.weight'),
-    nullConcept: read('null_concept'),
-    crossAttention: {
-      norm: cross('norm'),
-      q: cross('q'),
-      k: cross('k'),
-      v: cross('v'),
-      out: cross('out'),
-      qNorm: cross('qNorm'),
-      kNorm: cross('kNorm'),
+    encoder: blocks('encoder', config.encoder),
+    conceptPath: path && {
+      boundary:
+        path.boundary.kind === 'learned'
+          ? { q: read('boundary.q_proj.weight'), k: read('boundary.k_proj.weight') }
+          : undefined,
+      upProj: read('pool.up_proj.weight'),
+      backbone: blocks('backbone', path.backbone),
+      backboneNorm: read('backbone.norm.weight'),
+      nullConcept: read('null_concept'),
+      crossAttention: {
+        norm: cross('norm'),
+        q: cross('q'),
+        k: cross('k'),
+        v: cross('v'),
+        out: cross('out'),
+        qNorm: cross('qNorm'),
+        kNorm: cross('kNorm'),
+      },
     },
-    decoder: blocks('decoder'),
+    decoder: blocks('decoder', config.decoder),
     decoderNorm: read('decoder.norm.weight'),
     lmHead: config.tiedEmbeddings ? embedding : read('lm_head.weight'),
   };

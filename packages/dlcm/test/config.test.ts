@@ -17,7 +17,7 @@ function parseWith(change: (raw: Record<string, unknown>) => void): () => unknow
 describe('DLCM config.json', () => {
   it('round-trips through dlcmConfigJson', () => {
     for (const boundary of [{ kind: 'learned' } as const, { kind: 'rule', tau: 0.3 } as const]) {
-      const config = tinyConfig({ boundary, tiedEmbeddings: true, eosTokenId: undefined });
+      const config = tinyConfig({ conceptPath: { boundary }, tiedEmbeddings: true, eosTokenId: undefined });
       expect(parseDlcmConfig(dlcmConfigJson(config), 'x')).toEqual(config);
     }
   });

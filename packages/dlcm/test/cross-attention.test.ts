@@ -30,7 +30,10 @@ const patterns: [string, (random: () => number) => Uint8Array][] = [
 
 const configs = [
   ['grouped KV heads', tinyConfig()],
-  ['one KV head, wide heads', tinyConfig({ crossAttention: { numHeads: 2, numKvHeads: 1, headDim: 10 } })],
+  [
+    'one KV head, wide heads',
+    tinyConfig({ conceptPath: { crossAttention: { numHeads: 2, numKvHeads: 1, headDim: 10 } } }),
+  ],
 ] as const;
 
 for (const backendName of listBackends()) {
@@ -43,11 +46,11 @@ for (const backendName of listBackends()) {
           const model = tinyModel(backend, config, 5);
           const segmentation = segmentBoundaries(pattern(random), BATCH, LENGTH);
           const concepts = randomTensor(
-            [BATCH, 1 + Math.max(...segmentation.counts), config.dConcept],
+            [BATCH, 1 + Math.max(...segmentation.counts), config.conceptPath!.dConcept],
             random,
           );
           const hidden = randomTensor([BATCH, LENGTH, config.dToken], random);
-          const cross = model.crossAttention;
+          const cross = model.conceptPath!.crossAttention;
           const { k, v } = cross.keysValues(concepts);
           const replicated = cross.attend(
             cross.queries(hidden),

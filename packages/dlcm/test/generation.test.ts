@@ -15,7 +15,7 @@ import {
   replicatedMask,
   tokenPicker,
 } from '../src';
-import { maxAbsDiff, randomIds, tinyConfig, tinyModel } from './tiny';
+import { forwardWithConcepts, maxAbsDiff, randomIds, tinyConfig, tinyModel } from './tiny';
 
 const LENGTH = 20;
 
@@ -48,7 +48,7 @@ interface Case {
   concepts: 'one' | 'some' | 'all';
 }
 
-const rule = (tau: number): DlcmConfig => tinyConfig({ boundary: { kind: 'rule', tau } });
+const rule = (tau: number): DlcmConfig => tinyConfig({ conceptPath: { boundary: { kind: 'rule', tau } } });
 const cases: Case[] = [
   { name: 'learned detector', model: (b) => tinyModel(b, tinyConfig(), 2), concepts: 'some' },
   { name: 'rule detector', model: (b) => tinyModel(b, rule(0.45), 2), concepts: 'some' },
@@ -70,10 +70,10 @@ const cases: Case[] = [
 function recomputed(model: DlcmModel, ids: number[]) {
   const vocab = model.config.vocabSize;
   const logits = ids.map((_, t) => {
-    const out = model.forward(i32([1, t + 1], ids.slice(0, t + 1)));
+    const out = forwardWithConcepts(model, i32([1, t + 1], ids.slice(0, t + 1)));
     return f32Data(out.logits).slice(t * vocab);
   });
-  const whole = model.forward(i32([1, ids.length], ids));
+  const whole = forwardWithConcepts(model, i32([1, ids.length], ids));
   return { logits, whole };
 }
 
@@ -90,7 +90,7 @@ function naiveGenerate(model: DlcmModel, prompt: number[], options: GenerateDlcm
   const ids = [...prompt];
   const vocab = model.config.vocabSize;
   for (let n = 0; n < options.maxNewTokens && ids.length < model.config.maxPositions; n++) {
-    const logits = f32Data(model.forward(i32([1, ids.length], ids)).logits);
+    const logits = f32Data(forwardWithConcepts(model, i32([1, ids.length], ids)).logits);
     const id = pick(logits.slice((ids.length - 1) * vocab));
     ids.push(id);
     if (id === options.eosTokenId) break;
@@ -129,7 +129,7 @@ for (const backendName of listBackends()) {
         expect(cached.tokens.map((t) => (t.startsConcept ? 1 : 0))).toEqual(Array.from(starts));
         expectClose(
           maxAbsDiff(
-            Float32Array.from(cached.tokens, (t) => t.probability),
+            Float32Array.from(cached.tokens, (t) => t.probability!),
             reference.whole.probabilities,
           ),
         );
@@ -141,7 +141,7 @@ for (const backendName of listBackends()) {
       const model = tinyModel(backend, tinyConfig(), 2);
       const ids = randomIds(LENGTH, model.config.vocabSize, mulberry32(11));
       const hidden = model.encode(i32([1, LENGTH], ids));
-      const { segmentation: seg } = model.forward(i32([1, LENGTH], ids));
+      const { segmentation: seg } = forwardWithConcepts(model, i32([1, LENGTH], ids));
       const late = replicatedMask(seg, (s, t) => seg.segmentIds[s]! < seg.segmentIds[t]! - 1);
       const logits = f32Data(model.decode(hidden, model.concepts(hidden, seg), seg, late));
       const cached = fedOneByOne(model, ids).logits;
@@ -169,8 +169,8 @@ for (const backendName of listBackends()) {
             expect(fed.tokens.map(withoutProbability)).toEqual(expected.map(withoutProbability));
             expectClose(
               maxAbsDiff(
-                fed.tokens.map((t) => t.probability),
-                expected.map((t) => t.probability),
+                fed.tokens.map((t) => t.probability!),
+                expected.map((t) => t.probability!),
               ),
             );
           }
@@ -193,7 +193,7 @@ for (const backendName of listBackends()) {
           const cached = generateDlcm(model, prompt, options);
           expect(cached.ids).toEqual(naiveGenerate(model, prompt, { ...options, eosTokenId: undefined }));
           expect(cached.stopReason).toBe('max-new-tokens');
-          const whole = model.forward(i32([1, 21], [...prompt, ...cached.ids])).segmentation;
+          const whole = forwardWithConcepts(model, i32([1, 21], [...prompt, ...cached.ids])).segmentation;
           expect(cached.events.map((e) => (e.startsConcept ? 1 : 0))).toEqual(
             Array.from(whole.starts.slice(5)),
           );
@@ -273,7 +273,7 @@ describe('DLCM generation options, stops and segments (cpu)', () => {
 
   it('conceptSegments gives the full forward boundaries as ranges covering every token', () => {
     const ids = randomIds(LENGTH, vocab, mulberry32(11));
-    const out = model.forward(i32([1, LENGTH], ids));
+    const out = forwardWithConcepts(model, i32([1, LENGTH], ids));
     const { boundaries, segments, probabilities } = conceptSegments(model, ids);
     expect(boundaries).toEqual(ids.flatMap((_, t) => (out.segmentation.starts[t] === 1 ? [t] : [])));
     expect(segments.length).toBe(out.segmentation.counts[0]);

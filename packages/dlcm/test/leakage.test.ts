@@ -2,19 +2,8 @@ import '@unmask/backend-ort';
 import { f32Data, getBackend, i32, listBackends, mulberry32 } from '@unmask/tensor';
 import { describe, expect, it } from 'vitest';
 import { type DlcmConfig, type DlcmModel, replicatedMask, segmentBoundaries } from '../src';
-import { maxAbsDiff, randomIds, tinyConfig, tinyModel } from './tiny';
-
-const LENGTH = 14;
-
-interface Prediction {
-  logits: Float32Array;
-  starts: Uint8Array;
-}
-
-function predict(model: DlcmModel, ids: number[]): Prediction {
-  const out = model.forward(i32([1, ids.length], ids));
-  return { logits: f32Data(out.logits), starts: out.segmentation.starts };
-}
+import { futureInfluence, LENGTH, type Prediction, predict } from './leakage-check';
+import { randomIds, tinyConfig, tinyModel } from './tiny';
 
 /**
  * The leak the package avoids, kept here only to prove the test can fail: every token also sees the
@@ -28,29 +17,6 @@ function predictLeaky(model: DlcmModel, ids: number[]): Prediction {
   return { logits: f32Data(logits), starts: segmentation.starts };
 }
 
-/** The largest change of the logits at t (and whether a boundary at <= t moved) when tokens t+1.. change. */
-function futureInfluence(
-  model: DlcmModel,
-  run: (model: DlcmModel, ids: number[]) => Prediction,
-  seed: number,
-): { logits: number; boundaries: boolean } {
-  const vocab = model.config.vocabSize;
-  const random = mulberry32(seed);
-  const ids = randomIds(LENGTH, vocab, random);
-  const base = run(model, ids);
-  let worst = 0;
-  let boundariesMoved = false;
-  for (let t = 0; t < LENGTH - 1; t++) {
-    const changed = ids.map((id, i) => (i <= t ? id : (id + 1 + Math.floor(random() * (vocab - 1))) % vocab));
-    const other = run(model, changed);
-    const row = (p: Prediction) => p.logits.subarray(t * vocab, (t + 1) * vocab);
-    worst = Math.max(worst, maxAbsDiff(row(base), row(other)));
-    if (maxAbsDiff(base.starts.subarray(0, t + 1), other.starts.subarray(0, t + 1)) !== 0)
-      boundariesMoved = true;
-  }
-  return { logits: worst, boundaries: boundariesMoved };
-}
-
 function boundaryCount(model: DlcmModel, seed: number): number {
   const ids = randomIds(LENGTH, model.config.vocabSize, mulberry32(seed));
   return predict(model, ids).starts.reduce((a, b) => a + b, 0);
@@ -58,7 +24,7 @@ function boundaryCount(model: DlcmModel, seed: number): number {
 
 const detectors: [string, DlcmConfig][] = [
   ['learned detector', tinyConfig()],
-  ['rule detector', tinyConfig({ boundary: { kind: 'rule', tau: 0.45 } })],
+  ['rule detector', tinyConfig({ conceptPath: { boundary: { kind: 'rule', tau: 0.45 } } })],
 ];
 
 for (const backendName of listBackends()) {

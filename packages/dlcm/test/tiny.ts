@@ -1,9 +1,11 @@
-import type { Backend } from '@unmask/tensor';
+import type { Backend, Tensor } from '@unmask/tensor';
 import {
   type DlcmConfig,
+  type DlcmForwardOptions,
   DlcmModel,
   dlcmWeightsFromTensors,
   randomDlcmTensors,
+  type Segmentation,
   tinyDlcmConfig,
 } from '../src';
 
@@ -24,4 +26,15 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let worst = 0;
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
   return worst;
+}
+
+/** `DlcmModel.forward` of a model with a concept path, whose concept outputs are then all defined. */
+export function forwardWithConcepts(
+  model: DlcmModel,
+  ids: Tensor,
+  options?: DlcmForwardOptions,
+): { logits: Tensor; probabilities: Float32Array; segmentation: Segmentation; concepts: Tensor } {
+  const { logits, probabilities, segmentation, concepts } = model.forward(ids, options);
+  if (!probabilities || !segmentation || !concepts) throw new Error('the model has no concept path');
+  return { logits, probabilities, segmentation, concepts };
 }

@@ -29,7 +29,7 @@ describe('the DLCM training loss gradient', () => {
     ['learned detector', tinyConfig()],
     [
       'rule detector, tied embeddings',
-      tinyConfig({ boundary: { kind: 'rule', tau: 0.3 }, tiedEmbeddings: true }),
+      tinyConfig({ conceptPath: { boundary: { kind: 'rule', tau: 0.3 } }, tiedEmbeddings: true }),
     ],
   ] as const) {
     it(`${name}: matches finite differences of the float64 reference along random directions`, () => {
@@ -37,11 +37,11 @@ describe('the DLCM training loss gradient', () => {
       const [batch, length] = [2, 8];
       const idsData = Int32Array.from(randomIds(batch * length, config.vocabSize, mulberry32(4)));
       const result = accumulateDlcmGradients(cpuBackend, model, [idsData], objective(9));
-      const starts = result.starts[0]!;
+      const starts = result.starts![0]!;
       expect(starts.reduce((a, f) => a + f, 0)).toBeGreaterThan(2);
       const ids = i32([batch, length], idsData);
       const baseProbabilities = Float64Array.from(
-        f32Data(model.forward(new Tape(cpuBackend, { grad: false }), ids, starts).probabilities.value),
+        f32Data(model.forward(new Tape(cpuBackend, { grad: false }), ids, starts).probabilities!.value),
       );
       const reference = (h: number, direction: Map<string, Float64Array>) =>
         referenceDlcmLoss(
@@ -58,7 +58,7 @@ describe('the DLCM training loss gradient', () => {
           {
             ids,
             segmentation: segmentBoundaries(starts, batch, length),
-            rate: result.aux.rate,
+            rate: result.aux!.rate,
             auxWeight: 0.7,
             baseProbabilities,
           },
@@ -120,6 +120,6 @@ describe('the DLCM training loss gradient', () => {
     }
     expect(worst / largest).toBeLessThan(1e-5);
     // Per-micro-batch L_aux (G and F of each half) would weight the detector differently.
-    expect(whole.result.aux.rate).not.toBe(0.5);
+    expect(whole.result.aux!.rate).not.toBe(0.5);
   });
 });

@@ -112,6 +112,9 @@ export function referenceDlcmLoss(
     return w;
   };
   const { segmentation } = batch;
+  const path = config.conceptPath;
+  if (!path) throw new Error('referenceDlcmLoss needs a concept path');
+  const dConcept = path.dConcept;
   const [b, s] = batch.ids.dims as [number, number];
   const t = config.dToken;
   const hidden = stack(
@@ -122,7 +125,7 @@ export function referenceDlcmLoss(
     config,
   );
   const p =
-    config.boundary.kind === 'learned'
+    path.boundary.kind === 'learned'
       ? refBoundaryProbabilities(
           refLinear(hidden, get('boundary.q_proj.weight')),
           refLinear(hidden, get('boundary.k_proj.weight')),
@@ -134,23 +137,23 @@ export function referenceDlcmLoss(
     refLinear(pooled, get('pool.up_proj.weight')),
     get,
     'backbone',
-    config.backbone,
+    path.backbone,
     config,
   );
   const normedConcepts = refRmsNorm(backbone, get('backbone.norm.weight'), config.normEps);
   const c = normedConcepts.dims[1]!;
   const rows = 1 + c;
-  const concepts = new Float64Array(b * rows * config.dConcept);
+  const concepts = new Float64Array(b * rows * dConcept);
   for (let i = 0; i < b; i++) {
-    concepts.set(get('null_concept').data as ArrayLike<number>, i * rows * config.dConcept);
+    concepts.set(get('null_concept').data as ArrayLike<number>, i * rows * dConcept);
     concepts.set(
-      normedConcepts.data.subarray(i * c * config.dConcept, (i + 1) * c * config.dConcept),
-      (i * rows + 1) * config.dConcept,
+      normedConcepts.data.subarray(i * c * dConcept, (i + 1) * c * dConcept),
+      (i * rows + 1) * dConcept,
     );
   }
-  const conceptStates = { dims: [b, rows, config.dConcept], data: concepts };
+  const conceptStates = { dims: [b, rows, dConcept], data: concepts };
 
-  const { numHeads, numKvHeads, headDim } = config.crossAttention;
+  const { numHeads, numKvHeads, headDim } = path.crossAttention;
   const x = (name: string) => get(`decoder.cross_attn.${name}.weight`);
   const normed = refRmsNorm(hidden, x('norm'), config.normEps);
   const q = refRmsNorm(
@@ -190,6 +193,27 @@ export function referenceDlcmLoss(
   }
   ce /= b * (s - 1);
   const meanProbability = p.reduce((sum, value) => sum + value, 0) / p.length;
-  const aux = globalParserLoss(batch.rate, meanProbability, config.compressionRatio);
+  const aux = globalParserLoss(batch.rate, meanProbability, path.compressionRatio);
   return { loss: ce + batch.auxWeight * aux, crossEntropy: ce, probabilities: p };
+}
+
+/**
+ * Logits [B, S, V] (float64) of a token-only config, composed from the reference ops alone: the
+ * embedding, the encoder's and then the decoder's causal blocks, the final RMSNorm and the LM head.
+ */
+export function referenceTokenOnlyLogits(
+  config: DlcmConfig,
+  weights: (name: string) => RefInput,
+  ids: Tensor,
+): RefOutput {
+  const hidden = stack(
+    refEmbedding(ids, weights('embed_tokens.weight')),
+    weights,
+    'encoder',
+    config.encoder,
+    config,
+  );
+  const decoded = stack(hidden, weights, 'decoder', config.decoder, config);
+  const final = refRmsNorm(decoded, weights('decoder.norm.weight'), config.normEps);
+  return refLinear(final, weights(config.tiedEmbeddings ? 'embed_tokens.weight' : 'lm_head.weight'));
 }

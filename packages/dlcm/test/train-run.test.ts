@@ -15,7 +15,7 @@ import {
   resolveDlcmTrainConfig,
   trainDlcm,
 } from '../src/train';
-import { maxAbsDiff, tinyConfig } from './tiny';
+import { forwardWithConcepts, maxAbsDiff, tinyConfig } from './tiny';
 
 /** A repetitive toy corpus (as @unmask/train's tests use): a few sentences over and over. */
 function toyCorpus(lines: number): string {
@@ -102,7 +102,7 @@ describe('trainDlcm', () => {
     expect(existsSync(join(outDir, DLCM_TRAINING_RUN_FILE))).toBe(true);
     const loaded = loadDlcm(outDir, { backend: cpuBackend });
     const ids = i32([2, 24], tokens.subarray(100, 148));
-    const expected = loaded.forward(ids);
+    const expected = forwardWithConcepts(loaded, ids);
     const trained = result.model;
     const starts = trained.decide(cpuBackend, trained.probabilities(cpuBackend, ids), 24);
     expect(Array.from(starts)).toEqual(Array.from(expected.segmentation.starts));

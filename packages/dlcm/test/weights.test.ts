@@ -37,7 +37,7 @@ describe('DLCM safetensors layout', () => {
 
   it('leaves out the boundary projections for the rule detector and the head when tied', () => {
     const shapes = dlcmTensorShapes(
-      tinyConfig({ boundary: { kind: 'rule', tau: 0.4 }, tiedEmbeddings: true }),
+      tinyConfig({ conceptPath: { boundary: { kind: 'rule', tau: 0.4 } }, tiedEmbeddings: true }),
     );
     expect([...shapes.keys()].filter((n) => n.startsWith('boundary.') || n === 'lm_head.weight')).toEqual([]);
   });
@@ -94,7 +94,7 @@ describe('DLCM safetensors layout', () => {
 
   it('refuses a checkpoint of another detector kind', () => {
     const learned = tinyConfig();
-    const rule = tinyConfig({ boundary: { kind: 'rule', tau: 0.4 } });
+    const rule = tinyConfig({ conceptPath: { boundary: { kind: 'rule', tau: 0.4 } } });
     expect(() => dlcmWeightsFromTensors(randomDlcmTensors(learned, 1), rule)).toThrow(
       /unexpected tensor 'boundary\.(q|k)_proj\.weight'/,
     );

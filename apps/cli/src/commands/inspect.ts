@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { dlcmLoader, NoConceptPathError, readDlcmConfig } from '@unmask/dlcm';
 import type { ResolvedModel } from '@unmask/hub';
 import { openCheckpoint } from '@unmask/hub';
 import { numel } from '@unmask/tensor';
@@ -17,7 +18,8 @@ parameter count, storage dtypes and size on disk.
 
 For a DLCM, --segments TEXT loads the model and prints the concepts it cuts TEXT into (tokenized
 by the model's tokenizer without special tokens): the text with | between concepts, then each
-concept's tokens, the boundary probability p_t of its first token and its text.
+concept's tokens, the boundary probability p_t of its first token and its text. A token-only DLCM
+("token_only": true) has no concepts: --segments fails with exit code 1.
 
 Options:
   --json            print one JSON object as the last line of stdout; with --segments
@@ -53,8 +55,11 @@ async function printSegments(
   const kind = readModelKind(resolved.dir);
   if (kind.kind === 'diffusion')
     throw new UsageError('--segments needs a DLCM (a model with concepts); this is a diffusion LM');
-  const tokenizer = await loadTokenizer(resolved.dir);
+  // A token-only DLCM: a NoConceptPathError (one line, exit code 1) before loading any weight.
+  if (kind.loader.name === dlcmLoader.name && !readDlcmConfig(resolved.dir).conceptPath)
+    throw new NoConceptPathError('concept boundaries for --segments');
   const model = dlcmOf(loadAnyModelFrom(resolved, backend));
+  const tokenizer = await loadTokenizer(resolved.dir);
   printConcepts(textConcepts(model, tokenizer, text), json);
 }
 

@@ -1,11 +1,10 @@
 import { parseArgs } from 'node:util';
-import { createOrtBackend } from '@unmask/backend-ort';
-import { getBackend } from '@unmask/tensor';
 import { type TrainConfigInput, type TrainEvent, train } from '@unmask/train';
 import { type Command, UsageError } from '../command';
 import { printJson, status } from '../output';
 import { ProgressBar } from '../progress';
 import { jsonOption, runDlcmTraining } from '../train-dlcm';
+import { trainingBackend } from '../training-backend';
 
 const help = `Usage: unmask train --data FILE --out DIR [--config JSON] [--resume] [--json]
        unmask train --arch dlcm --model-config JSON --data FILE --out DIR [--config JSON] [--json]
@@ -27,8 +26,10 @@ Options:
   --json             the last line of stdout is {"step", "losses", "validation"}
   --arch dlcm        train a DLCM (packages/dlcm) with next-token CE + the Global Parser loss instead
   --model-config J   the DLCM's config.json (JSON or @file.json; vocab_size is the BPE target size);
-                     --config then takes DLCM settings (steps, seqLen, batchSize, peakLr, auxWeight,
-                     temperature, mupBaseWidth, ...; see packages/dlcm/README.md). No --resume yet.
+                     "token_only": true (no concept fields) trains the token-level baseline with
+                     next-token CE alone. --config then takes DLCM settings (steps, seqLen,
+                     batchSize, peakLr, auxWeight, temperature, mupBaseWidth, ...; see
+                     packages/dlcm/README.md). No --resume yet.
 
 Examples:
   unmask train --data tinyshakespeare.txt --out models/shakespeare
@@ -38,12 +39,6 @@ Examples:
 
 function parseConfig(text: string | undefined): TrainConfigInput | undefined {
   return text === undefined ? undefined : (jsonOption('config', text) as TrainConfigInput);
-}
-
-/** Training needs weights read afresh at every call: onnxruntime without baked weights. */
-function trainingBackend(name: string | undefined) {
-  if (name === undefined || name === 'ort') return createOrtBackend({ bakeBudgetBytes: 0 });
-  return getBackend(name);
 }
 
 export const trainCommand: Command = {

@@ -1,6 +1,6 @@
 import { createPolicy } from '@unmask/cache';
 import { sample } from '@unmask/diffusion';
-import { DlcmModel, sampleDlcm } from '@unmask/dlcm';
+import { DlcmModel, dlcmFlopsPerToken, sampleDlcm } from '@unmask/dlcm';
 import type { LoadedModel } from '@unmask/transformer';
 import type { GenerationJob, WorkerDone, WorkerStep } from '../worker-protocol';
 
@@ -35,6 +35,23 @@ function* diffusionSteps(
   }
 }
 
+/**
+ * Estimated forward FLOPs of a DLCM over its first `tokens` tokens, `concepts` of them begun:
+ * `dlcmFlopsPerToken` at that length and the realised tokens per concept, times the tokens.
+ */
+function dlcmFlops(model: DlcmModel, tokens: number, concepts: number): number {
+  const perToken = dlcmFlopsPerToken(model.config, {
+    tokensPerConcept: tokens / Math.max(1, concepts),
+    sequenceLength: tokens,
+  });
+  return perToken.total * tokens;
+}
+
+/**
+ * A DLCM's generation, one token per step. Each step reports the growth of the FLOPs estimate
+ * (`dlcmFlops` of everything fed so far; the first step includes the prompt's prefill), so that the
+ * steps add up to the done message's total.
+ */
 function* dlcmSteps(
   model: DlcmModel,
   { prompt, options }: GenerationJob,
@@ -47,9 +64,16 @@ function* dlcmSteps(
     ...(options.topP === undefined ? {} : { topP: options.topP }),
   });
   let step = 0;
+  let counted = 0;
   for (;;) {
     const next = tokens.next();
-    if (next.done) return { response: next.value.ids, steps: step, flops: 0 };
-    yield { step: step++, block: 0, committed: [[next.value.position, next.value.id]], flops: 0 };
+    if (next.done) {
+      const { ids, session } = next.value;
+      return { response: ids, steps: step, flops: dlcmFlops(model, session.length, session.conceptCount) };
+    }
+    const { position, id, conceptCount } = next.value;
+    const flops = dlcmFlops(model, position + 1, conceptCount);
+    yield { step: step++, block: 0, committed: [[position, id]], flops: flops - counted };
+    counted = flops;
   }
 }

@@ -1,5 +1,5 @@
 import { f32, f32Data, type Tensor } from '@unmask/tensor';
-import type { DlcmModel } from '../model';
+import type { DlcmConceptModules, DlcmModel } from '../model';
 import { CachedStack } from './cached-stack';
 import { KvCache } from './kv-cache';
 
@@ -11,10 +11,12 @@ import { KvCache } from './kv-cache';
 export class CompletedConcepts {
   private readonly backbone: CachedStack;
   private readonly cross: KvCache;
+  private readonly path: DlcmConceptModules;
 
   constructor(private readonly model: DlcmModel) {
-    const { config, weights } = model;
-    this.backbone = new CachedStack(model.backend, model.backbone, config.backbone);
+    this.path = model.requireConceptPath('concepts');
+    const { config, weights } = this.path;
+    this.backbone = new CachedStack(model.backend, this.path.backbone, config.backbone);
     this.cross = new KvCache(config.crossAttention.numKvHeads, config.crossAttention.headDim);
     this.appendCrossKv(f32([1, 1, config.dConcept], f32Data(weights.nullConcept)));
   }
@@ -26,7 +28,8 @@ export class CompletedConcepts {
 
   /** Segment means [F * d_token] (in order): W_up, one backbone step each against the cache, then their cross-attention K/V. */
   complete(means: Float32Array, count: number): void {
-    const { backend, config, weights } = this.model;
+    const { backend, config } = this.model;
+    const { weights } = this.path;
     const pooled = backend.linear(f32([1, count, config.dToken], means), weights.upProj);
     this.appendCrossKv(backend.rmsNorm(this.backbone.append(pooled), weights.backboneNorm, config.normEps));
   }
@@ -41,7 +44,7 @@ export class CompletedConcepts {
   }
 
   private appendCrossKv(concepts: Tensor): void {
-    const { k, v } = this.model.crossAttention.keysValues(concepts);
+    const { k, v } = this.path.crossAttention.keysValues(concepts);
     this.cross.append(k, v);
   }
 }

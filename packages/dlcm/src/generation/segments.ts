@@ -18,9 +18,11 @@ export interface TextSegmentation {
 
 /**
  * The concepts the model cuts ids into (what `inspect --segments` prints): the encoder and the
- * boundary detector of the full forward, which decide boundaries from tokens <= t alone.
+ * boundary detector of the full forward, which decide boundaries from tokens <= t alone. A
+ * token-only model has none: a `NoConceptPathError`.
  */
 export function conceptSegments(model: DlcmModel, ids: readonly number[]): TextSegmentation {
+  model.requireConceptPath('concept segments');
   const { vocabSize } = model.config;
   if (ids.length === 0) throw new DlcmGenerationError('ids', ids, 'nothing to segment');
   ids.forEach((id, i) => {

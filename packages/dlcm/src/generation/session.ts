@@ -10,11 +10,11 @@ import { OpenSegment } from './open-segment';
 export interface FedToken {
   id: number;
   position: number;
-  /** p_t of the boundary detector (1 at position 0). */
-  probability: number;
-  /** The token is a boundary: it starts a new segment, and completes the previous one. */
+  /** p_t of the boundary detector (1 at position 0); undefined for a token-only model. */
+  probability: number | undefined;
+  /** The token is a boundary: it starts a new segment, and completes the previous one (never, token-only). */
   startsConcept: boolean;
-  /** Segments begun up to this token, its own (still open) segment included. */
+  /** Segments begun up to this token, its own (still open) segment included (0 for a token-only model). */
   conceptCount: number;
 }
 
@@ -35,22 +35,26 @@ export interface FeedResult {
  * cross-attends, the segment's mean goes through W_up, one backbone step and the cross-attention
  * K/V projection, so the boundary token sees the concept that just ended (as `completedConceptMask`
  * lets it) and no token ever sees its own, still open, segment.
+ * A token-only model keeps the encoder's and the decoder's caches only; its tokens start no concept.
  */
 export class DlcmSession {
   private readonly encoder: CachedStack;
   private readonly decoder: CachedStack;
-  private readonly boundaries: IncrementalBoundaries;
-  private readonly open: OpenSegment;
-  private readonly concepts: CompletedConcepts;
+  /** The concept-level state; undefined for a token-only model. */
+  private readonly path:
+    | { boundaries: IncrementalBoundaries; open: OpenSegment; concepts: CompletedConcepts }
+    | undefined;
   private segments = 0;
 
   constructor(readonly model: DlcmModel) {
     const { backend, config } = model;
     this.encoder = new CachedStack(backend, model.encoder, config.encoder);
     this.decoder = new CachedStack(backend, model.decoder, config.decoder);
-    this.boundaries = new IncrementalBoundaries(model.detector);
-    this.open = new OpenSegment(config.dToken);
-    this.concepts = new CompletedConcepts(model);
+    this.path = model.conceptPath && {
+      boundaries: new IncrementalBoundaries(model.conceptPath.detector),
+      open: new OpenSegment(config.dToken),
+      concepts: new CompletedConcepts(model),
+    };
   }
 
   /** Tokens fed so far (the next token's position). */
@@ -65,7 +69,7 @@ export class DlcmSession {
 
   /** Concepts whose segment has ended, which the next token may attend to. */
   get completedConceptCount(): number {
-    return this.concepts.count;
+    return this.path?.concepts.count ?? 0;
   }
 
   /**
@@ -77,7 +81,20 @@ export class DlcmSession {
     const { backend, config, weights } = this.model;
     const first = this.length;
     const hidden = this.encoder.append(backend.embedding(i32([1, ids.length], ids), weights.embedding));
-    const { probabilities, starts } = this.boundaries.detect(hidden);
+    const path = this.path;
+    if (!path) {
+      const tokens = ids.map(
+        (id, i): FedToken => ({
+          id,
+          position: first + i,
+          probability: undefined,
+          startsConcept: false,
+          conceptCount: 0,
+        }),
+      );
+      return { tokens, logits: this.head(this.decoder.append(hidden)) };
+    }
+    const { probabilities, starts } = path.boundaries.detect(hidden);
     const states = f32Data(hidden);
     const width = config.dToken;
     const means: Float32Array[] = [];
@@ -86,11 +103,11 @@ export class DlcmSession {
     const tokens = ids.map((id, i): FedToken => {
       const startsConcept = starts[i] === 1;
       if (startsConcept) {
-        if (!this.open.isEmpty) means.push(this.open.close());
+        if (!path.open.isEmpty) means.push(path.open.close());
         this.segments++;
       }
-      this.open.add(states.subarray(i * width, (i + 1) * width));
-      visible.push(this.concepts.count + means.length);
+      path.open.add(states.subarray(i * width, (i + 1) * width));
+      visible.push(path.concepts.count + means.length);
       return {
         id,
         position: first + i,
@@ -99,26 +116,33 @@ export class DlcmSession {
         conceptCount: this.segments,
       };
     });
-    if (means.length > 0) this.concepts.complete(concat(means), means.length);
-    return { tokens, logits: this.decode(hidden, visible) };
+    if (means.length > 0) path.concepts.complete(concat(means), means.length);
+    return { tokens, logits: this.decode(hidden, visible, path.concepts) };
   }
 
   /** Cross-attention to the completed concepts, the decoder against its cache, the LM head of the last row. */
-  private decode(hidden: Tensor, visible: readonly number[]): Float32Array {
-    const { backend, config, weights, crossAttention } = this.model;
+  private decode(hidden: Tensor, visible: readonly number[], concepts: CompletedConcepts): Float32Array {
+    const { backend } = this.model;
+    const { crossAttention } = this.model.requireConceptPath('cross-attention to concepts');
     const count = hidden.dims[1]!;
-    const keys = 1 + this.concepts.count;
+    const keys = 1 + concepts.count;
     // One token sees every completed concept; a prefill's tokens each see the ones done before them.
     const mask = count === 1 ? undefined : conceptMask(visible, keys);
     const attended = crossAttention.output(
       backend.attention(
         crossAttention.queries(hidden),
-        this.concepts.keys(),
-        this.concepts.values(),
+        concepts.keys(),
+        concepts.values(),
         mask ? { mask } : {},
       ),
     );
-    const x = this.decoder.append(backend.add(hidden, attended));
+    return this.head(this.decoder.append(backend.add(hidden, attended)));
+  }
+
+  /** The final norm and the LM head of the last row of the decoder's output x [1, R, d_token]. */
+  private head(x: Tensor): Float32Array {
+    const { backend, config, weights } = this.model;
+    const count = x.dims[1]!;
     const last = count === 1 ? x : backend.gatherRows(x, i32([1], [count - 1]));
     return f32Data(
       backend.linear(backend.rmsNorm(last, weights.decoderNorm, config.normEps), weights.lmHead),

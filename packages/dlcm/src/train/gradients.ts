@@ -23,11 +23,11 @@ export interface DlcmGradientResult {
   loss: number;
   /** L_CE: mean next-token cross-entropy (nats) over the step's predicted tokens. */
   crossEntropy: number;
-  /** L_aux with G and F over every micro-batch, and the realised tokens per concept. */
-  aux: GlobalParserResult;
+  /** L_aux with G and F over every micro-batch, and the realised tokens per concept; undefined token-only. */
+  aux: GlobalParserResult | undefined;
   predictedTokens: number;
-  /** The boundaries sampled for each micro-batch. */
-  starts: Uint8Array[];
+  /** The boundaries sampled for each micro-batch; undefined token-only. */
+  starts: Uint8Array[] | undefined;
 }
 
 /**
@@ -41,6 +41,8 @@ export interface DlcmGradientResult {
  *     sum p_t. L_aux is linear in G once F is fixed, so the summed gradient is exactly that of one
  *     big batch, whatever the split. Pass 1 repeats the encoder's forward; it keeps one micro-batch's
  *     activations alive at a time, as plain gradient accumulation does.
+ * A token-only model has no boundaries and no L_aux: one pass, the CE's backward per micro-batch
+ * (the loss is L_CE, `aux` and `starts` undefined, the boundary RNG untouched).
  * Gradients add to what the parameters hold (zero them first).
  */
 export function accumulateDlcmGradients(
@@ -50,8 +52,22 @@ export function accumulateDlcmGradients(
   options: DlcmObjectiveOptions,
 ): DlcmGradientResult {
   const { seqLen } = options;
-  const accumulator = new GlobalParserAccumulator(model.config.compressionRatio);
   const batches = microBatches.map((ids) => i32([ids.length / seqLen, seqLen], ids));
+  const predictedTokens = batches.reduce((n, ids) => n + ids.dims[0]! * (seqLen - 1), 0);
+  const path = model.config.conceptPath;
+  if (!path) {
+    let crossEntropy = 0;
+    batches.forEach((ids, i) => {
+      const tape = new Tape(backend);
+      const targets = nextTokenTargets(microBatches[i]!, ids.dims[0]!, seqLen, predictedTokens);
+      const out = model.forward(tape, ids, undefined, { rows: targets.rows });
+      const ce = ops.crossEntropy(tape, out.logits, targets.targets, targets.weights);
+      tape.backward(ce);
+      crossEntropy += (ce.value.data as Float32Array)[0]!;
+    });
+    return { loss: crossEntropy, crossEntropy, aux: undefined, predictedTokens, starts: undefined };
+  }
+  const accumulator = new GlobalParserAccumulator(path.compressionRatio);
   const starts = batches.map((ids) => {
     const probabilities = model.probabilities(backend, ids);
     const flags = sampleBoundaries(probabilities, seqLen, options.temperature, () =>
@@ -61,7 +77,6 @@ export function accumulateDlcmGradients(
     return flags;
   });
   const aux = accumulator.result();
-  const predictedTokens = batches.reduce((n, ids) => n + ids.dims[0]! * (seqLen - 1), 0);
   let crossEntropy = 0;
   batches.forEach((ids, i) => {
     const tape = new Tape(backend);
@@ -72,7 +87,7 @@ export function accumulateDlcmGradients(
       straightThrough: options.straightThrough,
     });
     const ce = ops.crossEntropy(tape, out.logits, targets.targets, targets.weights);
-    const auxTerm = ops.sum(tape, out.probabilities, options.auxWeight * aux.gradientPerProbability);
+    const auxTerm = ops.sum(tape, out.probabilities!, options.auxWeight * aux.gradientPerProbability);
     tape.backward(ops.add(tape, ce, auxTerm));
     crossEntropy += (ce.value.data as Float32Array)[0]!;
   });

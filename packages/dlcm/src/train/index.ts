@@ -6,7 +6,13 @@ export { initialDlcmTensors } from './initialize';
 export { type DlcmTrainForwardOptions, DlcmTrainModel, type DlcmTrainOutput } from './model';
 export { type NextTokenTargets, nextTokenTargets } from './next-token';
 export { GroupedAdamW, mupMultiplier } from './optimizer';
-export { type BlockParameters, type DlcmParameters, dlcmParameters, parameterKind } from './parameters';
+export {
+  type BlockParameters,
+  type ConceptPathParameters,
+  type DlcmParameters,
+  dlcmParameters,
+  parameterKind,
+} from './parameters';
 export { segmentPoolingMatrix } from './pooling-matrix';
 export { type DlcmStepContext, type DlcmStepResult, dlcmTrainStep } from './step';
 export {

@@ -6,7 +6,10 @@ import { dlcmTensorShapes } from '../weights';
 /** The projections that write into a residual stream, by the stage whose depth scales them down. */
 const RESIDUAL_WRITERS: [RegExp, (config: DlcmConfig) => number][] = [
   [/^encoder\.layers\.\d+\.(attn\.o_proj|ffn\.down_proj)\.weight$/, (c) => c.encoder.numLayers],
-  [/^backbone\.layers\.\d+\.(attn\.o_proj|ffn\.down_proj)\.weight$/, (c) => c.backbone.numLayers],
+  [
+    /^backbone\.layers\.\d+\.(attn\.o_proj|ffn\.down_proj)\.weight$/,
+    (c) => c.conceptPath?.backbone.numLayers ?? 1,
+  ],
   [/^decoder\.layers\.\d+\.(attn\.o_proj|ffn\.down_proj)\.weight$/, (c) => c.decoder.numLayers],
 ];
 

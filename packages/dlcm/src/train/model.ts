@@ -1,12 +1,13 @@
 import { type Backend, f32, type Tensor } from '@unmask/tensor';
 import { ops, type Parameter, type Rng, Tape, type Variable } from '@unmask/train';
 import { createBoundaryDetector } from '../boundary';
-import type { DlcmConfig } from '../config';
+import type { ConceptPathConfig, DlcmConfig, StageConfig } from '../config';
+import { NoConceptPathError, SegmentationError } from '../errors';
 import { completedConceptMask, replicatedRowIndices } from '../replication';
 import { type Segmentation, segmentBoundaries } from '../segmentation';
 import { causalStackForward, type StackSettings } from './causal-stack';
 import { initialDlcmTensors } from './initialize';
-import { type DlcmParameters, dlcmParameters } from './parameters';
+import { type ConceptPathParameters, type DlcmParameters, dlcmParameters } from './parameters';
 import { segmentPoolingMatrix } from './pooling-matrix';
 
 export interface DlcmTrainForwardOptions {
@@ -25,15 +26,18 @@ export interface DlcmTrainForwardOptions {
 export interface DlcmTrainOutput {
   /** [B, S, V], or [R, V] for `rows`. */
   logits: Variable;
-  /** [B, S]: p_t, 1 at each row's first token. */
-  probabilities: Variable;
-  segmentation: Segmentation;
+  /** [B, S]: p_t, 1 at each row's first token; undefined for a token-only model. */
+  probabilities: Variable | undefined;
+  /** Undefined for a token-only model. */
+  segmentation: Segmentation | undefined;
 }
 
 /**
  * A DLCM on the autograd tape, parameters named as in the checkpoint layout, mirroring `DlcmModel`
  * stage for stage (encode, detect, pool + backbone, cross-attend + decode). The caller gives the
- * boundaries: sampled in training, `decide`d for validation and the equality with inference.
+ * boundaries: sampled in training, `decide`d for validation and the equality with inference. A
+ * token-only config has no boundaries: encoder, decoder, norm and head only (the concept-path
+ * methods throw a `NoConceptPathError`).
  */
 export class DlcmTrainModel {
   readonly parameters: readonly Parameter[];
@@ -66,20 +70,28 @@ export class DlcmTrainModel {
     return new Map(this.parameters.map((p) => [p.name, p.value]));
   }
 
-  private settings(stage: 'encoder' | 'backbone' | 'decoder'): StackSettings {
+  private settings(stage: StageConfig): StackSettings {
     const { config } = this;
-    return { stage: config[stage], ropeTheta: config.ropeTheta, normEps: config.normEps };
+    return { stage, ropeTheta: config.ropeTheta, normEps: config.normEps };
+  }
+
+  /** The concept path's parameters and config, or a NoConceptPathError saying that `what` needs them. */
+  private path(what: string): { p: ConceptPathParameters; config: ConceptPathConfig } {
+    const { conceptPath: p } = this.p;
+    const config = this.config.conceptPath;
+    if (!p || !config) throw new NoConceptPathError(what);
+    return { p, config };
   }
 
   /** Encoder states of ids int32 [B, S]: [B, S, d_token]. */
   encode(tape: Tape, ids: Tensor): Variable {
     const x = ops.embedding(tape, ids, this.p.embedding);
-    return causalStackForward(tape, this.p.encoder, x, this.settings('encoder'));
+    return causalStackForward(tape, this.p.encoder, x, this.settings(this.config.encoder));
   }
 
   /** p [B, S] of encoder states [B, S, d_token]: the learned or the rule detector's. */
   boundaryProbabilities(tape: Tape, hidden: Variable): Variable {
-    const { boundary } = this.p;
+    const { boundary } = this.path('boundary probabilities').p;
     if (!boundary) return ops.shiftedCosineProbabilities(tape, hidden, hidden);
     const [q, k] = ops.linears(tape, hidden, [boundary.q, boundary.k]) as [Variable, Variable];
     return ops.shiftedCosineProbabilities(tape, q, k);
@@ -93,22 +105,23 @@ export class DlcmTrainModel {
 
   /** The inference rule's boundaries for p [B * S] in rows of `length` (p >= 0.5, or p > tau). */
   decide(backend: Backend, probabilities: Float32Array, length: number): Uint8Array {
-    const { boundary } = this.p;
-    const weights = boundary && { q: boundary.q.value, k: boundary.k.value };
-    return createBoundaryDetector(backend, this.config.boundary, weights).decide(probabilities, length);
+    const { p, config } = this.path('boundary decisions');
+    const weights = p.boundary && { q: p.boundary.q.value, k: p.boundary.k.value };
+    return createBoundaryDetector(backend, config.boundary, weights).decide(probabilities, length);
   }
 
   /** Concept states [B, 1 + C, d_concept]: the null concept, then pooled, projected, backbone, normed. */
   concepts(tape: Tape, hidden: Variable, segmentation: Segmentation): Variable {
-    const { p, config } = this;
+    const { p, config } = this.path('concepts');
     const pooled = ops.matmul(tape, tape.constant(segmentPoolingMatrix(segmentation)), hidden);
     const backbone = causalStackForward(
       tape,
       p.backbone,
       ops.linear(tape, pooled, p.upProj),
-      this.settings('backbone'),
+      this.settings(config.backbone),
     );
-    return ops.prependRow(tape, p.nullConcept, ops.rmsNorm(tape, backbone, p.backboneNorm, config.normEps));
+    const normed = ops.rmsNorm(tape, backbone, p.backboneNorm, this.config.normEps);
+    return ops.prependRow(tape, p.nullConcept, normed);
   }
 
   /** The decoder's input stream hidden + crossAttn(hidden, completed concepts): [B, S, d_token]. */
@@ -119,8 +132,9 @@ export class DlcmTrainModel {
     segmentation: Segmentation,
     confidence: { probabilities: Variable } | undefined,
   ): Variable {
-    const { crossAttention: w } = this.p;
-    const { numHeads, numKvHeads, headDim } = this.config.crossAttention;
+    const path = this.path('cross-attention to concepts');
+    const w = path.p.crossAttention;
+    const { numHeads, numKvHeads, headDim } = path.config.crossAttention;
     const eps = this.config.normEps;
     const [b, s] = hidden.dims as [number, number];
     const rows = concepts.dims[1]!;
@@ -155,7 +169,7 @@ export class DlcmTrainModel {
   /** Decoder layers, final norm and LM head over the decoder's input [B, S, d_token]. */
   decode(tape: Tape, x: Variable, rows: Tensor | undefined): Variable {
     const { p, config } = this;
-    const out = causalStackForward(tape, p.decoder, x, this.settings('decoder'));
+    const out = causalStackForward(tape, p.decoder, x, this.settings(config.decoder));
     let normed = ops.rmsNorm(tape, out, p.decoderNorm, config.normEps);
     if (rows) {
       const [b, s] = x.dims as [number, number];
@@ -164,14 +178,22 @@ export class DlcmTrainModel {
     return ops.linear(tape, normed, p.lmHead);
   }
 
-  /** The whole model over ids int32 [B, S] with boundary flags `starts` [B * S]. */
+  /**
+   * The whole model over ids int32 [B, S] with boundary flags `starts` [B * S]; a token-only model
+   * takes none (undefined) and runs the decoder straight on the encoder's states.
+   */
   forward(
     tape: Tape,
     ids: Tensor,
-    starts: Uint8Array,
+    starts: Uint8Array | undefined,
     options: DlcmTrainForwardOptions = {},
   ): DlcmTrainOutput {
     const hidden = this.encode(tape, ids);
+    if (!this.config.conceptPath) {
+      const logits = this.decode(tape, hidden, options.rows);
+      return { logits, probabilities: undefined, segmentation: undefined };
+    }
+    if (!starts) throw new SegmentationError('a DLCM forward needs boundary flags (starts)');
     const [batch, length] = hidden.dims as [number, number];
     const probabilities = this.boundaryProbabilities(tape, hidden);
     const segmentation = segmentBoundaries(starts, batch, length);

@@ -1,7 +1,7 @@
 import type { Tensor } from '@unmask/tensor';
 import { Parameter, type ParameterKind } from '@unmask/train';
 import type { DlcmConfig } from '../config';
-import { dlcmWeightsFromTensors } from '../weights';
+import { type ConceptPathWeights, dlcmWeightsFromTensors } from '../weights';
 
 /** One causal block's parameters (the tensors of `BlockWeights`, no biases). */
 export interface BlockParameters {
@@ -16,10 +16,8 @@ export interface BlockParameters {
   down: Parameter;
 }
 
-/** `DlcmWeights` as trainable parameters, each named as in the checkpoint layout. */
-export interface DlcmParameters {
-  embedding: Parameter;
-  encoder: BlockParameters[];
+/** `ConceptPathWeights` as trainable parameters. */
+export interface ConceptPathParameters {
   boundary: { q: Parameter; k: Parameter } | undefined;
   upProj: Parameter;
   backbone: BlockParameters[];
@@ -34,6 +32,14 @@ export interface DlcmParameters {
     qNorm: Parameter;
     kNorm: Parameter;
   };
+}
+
+/** `DlcmWeights` as trainable parameters, each named as in the checkpoint layout. */
+export interface DlcmParameters {
+  embedding: Parameter;
+  encoder: BlockParameters[];
+  /** Undefined for a token-only config. */
+  conceptPath: ConceptPathParameters | undefined;
   decoder: BlockParameters[];
   decoderNorm: Parameter;
   /** The embedding itself when the config ties them. */
@@ -71,17 +77,15 @@ export function dlcmParameters(
       up: p(w.up),
       down: p(w.down),
     }));
-  const x = weights.crossAttention;
-  return {
-    list,
-    structured: {
-      embedding: p(weights.embedding),
-      encoder: blocks(weights.encoder),
-      boundary: weights.boundary && { q: p(weights.boundary.q), k: p(weights.boundary.k) },
-      upProj: p(weights.upProj),
-      backbone: blocks(weights.backbone),
-      backboneNorm: p(weights.backboneNorm),
-      nullConcept: p(weights.nullConcept),
+  const path = weights.conceptPath;
+  const conceptPath = (w: ConceptPathWeights): ConceptPathParameters => {
+    const x = w.crossAttention;
+    return {
+      boundary: w.boundary && { q: p(w.boundary.q), k: p(w.boundary.k) },
+      upProj: p(w.upProj),
+      backbone: blocks(w.backbone),
+      backboneNorm: p(w.backboneNorm),
+      nullConcept: p(w.nullConcept),
       crossAttention: {
         norm: p(x.norm),
         q: p(x.q),
@@ -91,6 +95,14 @@ export function dlcmParameters(
         qNorm: p(x.qNorm),
         kNorm: p(x.kNorm),
       },
+    };
+  };
+  return {
+    list,
+    structured: {
+      embedding: p(weights.embedding),
+      encoder: blocks(weights.encoder),
+      conceptPath: path && conceptPath(path),
       decoder: blocks(weights.decoder),
       decoderNorm: p(weights.decoderNorm),
       lmHead: p(weights.lmHead),

@@ -17,14 +17,15 @@ export interface DlcmStepContext {
 }
 
 export interface DlcmStepResult {
-  /** L_CE + lambda * L_aux. */
+  /** L_CE + lambda * L_aux (L_CE for a token-only model). */
   loss: number;
   /** Mean next-token cross-entropy, nats. */
   crossEntropy: number;
+  /** L_aux; 0 for a token-only model, which has none. */
   auxLoss: number;
-  /** Realised tokens per concept of the step's sampled boundaries (1 / F). */
+  /** Realised tokens per concept of the step's sampled boundaries (1 / F); NaN for a token-only model. */
   tokensPerConcept: number;
-  /** G: the mean boundary probability. */
+  /** G: the mean boundary probability; NaN for a token-only model. */
   meanProbability: number;
   gradNorm: number;
   lr: number;
@@ -56,9 +57,9 @@ export function dlcmTrainStep(ctx: DlcmStepContext, step: number): DlcmStepResul
   return {
     loss: result.loss,
     crossEntropy: result.crossEntropy,
-    auxLoss: result.aux.value,
-    tokensPerConcept: result.aux.tokensPerConcept,
-    meanProbability: result.aux.meanProbability,
+    auxLoss: result.aux?.value ?? 0,
+    tokensPerConcept: result.aux?.tokensPerConcept ?? Number.NaN,
+    meanProbability: result.aux?.meanProbability ?? Number.NaN,
     gradNorm,
     lr,
   };

@@ -58,7 +58,8 @@ export interface DlcmTrainResult {
  * Trains a DLCM from scratch with next-token CE + lambda * Global Parser loss: random windows,
  * boundaries sampled from the sharpened detector, AdamW (optionally with decoupled-muP rates), warmup
  * + cosine decay, clipping. Validates (bits per token under the inference boundary rule) and writes
- * a checkpoint every so often and at the end.
+ * a checkpoint every so often and at the end. A token-only config trains with next-token CE alone
+ * (no boundaries, no L_aux; its step and validation events report tokensPerConcept NaN).
  */
 export async function trainDlcm(options: DlcmTrainOptions): Promise<DlcmTrainResult> {
   const { backend, outDir } = options;

@@ -6,7 +6,7 @@ import { nextTokenTargets } from './next-token';
 export interface DlcmValidationResult {
   /** Mean next-token cross-entropy in bits. */
   bitsPerToken: number;
-  /** Tokens per concept under the inference rule (p >= 0.5, or p > tau). */
+  /** Tokens per concept under the inference rule (p >= 0.5, or p > tau); NaN for a token-only model. */
   tokensPerConcept: number;
   predictedTokens: number;
 }
@@ -29,17 +29,19 @@ export function validateDlcm(
     const n = Math.min(microBatchSize, count - start);
     const data = sequences.subarray(start * seqLen, (start + n) * seqLen);
     const ids = i32([n, seqLen], data);
-    const starts = model.decide(backend, model.probabilities(backend, ids), seqLen);
+    const starts = model.config.conceptPath
+      ? model.decide(backend, model.probabilities(backend, ids), seqLen)
+      : undefined;
     const targets = nextTokenTargets(data, n, seqLen, 1);
     const tape = new Tape(backend, { grad: false });
     const logits = model.forward(tape, ids, starts, { rows: targets.rows }).logits;
     nats += (ops.crossEntropy(tape, logits, targets.targets, targets.weights).value.data as Float32Array)[0]!;
-    boundaries += starts.reduce((a, flag) => a + flag, 0);
+    boundaries += starts?.reduce((a, flag) => a + flag, 0) ?? 0;
   }
   const predictedTokens = count * (seqLen - 1);
   return {
     bitsPerToken: nats / predictedTokens / Math.LN2,
-    tokensPerConcept: (count * seqLen) / Math.max(1, boundaries),
+    tokensPerConcept: model.config.conceptPath ? (count * seqLen) / Math.max(1, boundaries) : Number.NaN,
     predictedTokens,
   };
 }
