@@ -148,7 +148,8 @@ function charts(result: DlcmExperimentResult): Chart[] {
   ];
 }
 
-export function dlcmReport(result: DlcmExperimentResult, command: string): Report {
+/** `data` names the corpus as the reader should see it (e.g. relative to the repository). */
+export function dlcmReport(result: DlcmExperimentResult, context: { command: string; data: string }): Report {
   const examples = result.arms.flatMap((arm) =>
     arm.boundaries
       ? [
@@ -160,11 +161,11 @@ export function dlcmReport(result: DlcmExperimentResult, command: string): Repor
       : [],
   );
   const markdown = [
-    generatedNotice(command),
+    generatedNotice(context.command),
     '',
     '# DLCM against a token-level baseline: measurements',
     '',
-    `Data: \`${result.data}\` (the trainer's split: last 10% held out). Each model: ${result.steps} steps of ${result.batchSize} x ${result.seqLen} tokens,`,
+    `Data: \`${context.data}\` (the trainer's split: last 10% held out). Each model: ${result.steps} steps of ${result.batchSize} x ${result.seqLen} tokens,`,
     'the same BPE tokenizer, run settings and seed. FLOPs per token are counted from shapes by `dlcmFlopsPerToken`',
     `(forward, a ${result.seqLen}-token window, at the realised tokens per concept; see packages/dlcm/README.md for the formula).`,
     'Held-out bits per token: next-token cross-entropy on the same held-out windows, boundaries by the inference rule.',

@@ -52,7 +52,7 @@ dlcm       the DLCM experiment: trains a token-level baseline (4 token layers), 
            bits per token against training FLOPs, realised tokens per concept, where the boundaries
            fall, and greedy generation speed with the session caches against recomputing.
            Writes dlcm-experiment.svg, dlcm-experiment.md; the models stay in --work.
-           About 70 minutes on 2 idle cores at the default 600 steps.
+           About 45 minutes on 2 cores at the default 600 steps.
 
 Validation prompts are windows of --prompt-length + --gen-length tokens evenly spaced over the
 held-out tail of --data (the trainer's split: the last 10%, cut at a line break), encoded with the
@@ -222,7 +222,8 @@ async function runDlcm(values: Values, command: string): Promise<Outcome> {
     },
     status,
   );
-  return { report: dlcmReport(result, command), result };
+  const data = values.data ?? '../shared/data/tinyshakespeare.txt';
+  return { report: dlcmReport(result, { command, data }), result };
 }
 
 async function runGeneration(target: string, values: Values, command: string): Promise<Outcome> {
