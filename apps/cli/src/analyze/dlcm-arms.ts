@@ -16,30 +16,24 @@ export interface ExperimentArm {
 
 const TOKEN_STAGE = { num_heads: 4, num_kv_heads: 2, intermediate_size: 352 };
 
-function sharedFields(vocabSize: number, maxPositions: number): Record<string, unknown> {
-  return {
-    model_type: 'dlcm',
-    vocab_size: vocabSize,
-    d_token: 128,
-    rope_theta: 10000,
-    rms_norm_eps: 1e-6,
-    max_position_embeddings: maxPositions,
-    tie_word_embeddings: false,
-  };
-}
+/** The BPE vocabulary the trainer learns (its target size) and the longest sequence a model takes. */
+const SHARED_FIELDS = {
+  model_type: 'dlcm',
+  vocab_size: 2048,
+  d_token: 128,
+  rope_theta: 10000,
+  rms_norm_eps: 1e-6,
+  max_position_embeddings: 1024,
+  tie_word_embeddings: false,
+};
 
-function dlcmArm(
-  ratio: number,
-  backboneLayers: number,
-  vocabSize: number,
-  maxPositions: number,
-): ExperimentArm {
+function dlcmArm(ratio: number, backboneLayers: number): ExperimentArm {
   return {
     name: `dlcm-r${ratio}`,
     label: `DLCM R=${ratio}`,
     compressionRatio: ratio,
     config: {
-      ...sharedFields(vocabSize, maxPositions),
+      ...SHARED_FIELDS,
       d_concept: 256,
       encoder: { num_layers: 1, ...TOKEN_STAGE },
       backbone: { num_layers: backboneLayers, num_heads: 4, num_kv_heads: 2, intermediate_size: 704 },
@@ -51,21 +45,21 @@ function dlcmArm(
   };
 }
 
-/** The baseline, DLCM R=2 and DLCM R=4, over a BPE vocabulary of `vocabSize`. */
-export function experimentArms(vocabSize = 2048, maxPositions = 1024): ExperimentArm[] {
+/** The baseline, DLCM R=2 and DLCM R=4. */
+export function experimentArms(): ExperimentArm[] {
   return [
     {
       name: 'baseline',
       label: 'token baseline',
       compressionRatio: undefined,
       config: {
-        ...sharedFields(vocabSize, maxPositions),
+        ...SHARED_FIELDS,
         token_only: true,
         encoder: { num_layers: 2, ...TOKEN_STAGE },
         decoder: { num_layers: 2, ...TOKEN_STAGE },
       },
     },
-    dlcmArm(2, 1, vocabSize, maxPositions),
-    dlcmArm(4, 2, vocabSize, maxPositions),
+    dlcmArm(2, 1),
+    dlcmArm(4, 2),
   ];
 }

@@ -58,11 +58,13 @@ export function boundaryPlacement(
   const counts = { wordStart: [0, 0], lineStart: [0, 0], afterPunctuation: [0, 0] };
   let tokens = 0;
   let concepts = 0;
+  let windows = 0;
   const examples: string[] = [];
   for (let start = 0, w = 0; w < count && start + seqLen <= ids.length; w++, start += stride) {
     const window = ids.slice(start, start + seqLen);
     const { boundaries, segments } = conceptSegments(model, window);
     const isBoundary = new Set(boundaries);
+    windows++;
     tokens += window.length;
     concepts += segments.length;
     for (let t = 1; t < window.length; t++) {
@@ -86,7 +88,6 @@ export function boundaryPlacement(
       );
     }
   }
-  const windows = Math.max(1, Math.round(tokens / seqLen));
   const boundaryCount = concepts - windows;
   const positions = tokens - windows;
   const share = ([hits, all]: number[]): PositionShare => ({

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type DlcmConfig, dlcmFlopsPerToken, loadDlcm, parseDlcmConfig } from '@unmask/dlcm';
+import { dlcmFlopsPerToken, loadDlcm, parseDlcmConfig } from '@unmask/dlcm';
 import { type DlcmTrainEvent, trainDlcm } from '@unmask/dlcm/train';
 import type { Backend } from '@unmask/tensor';
 import { loadTokenizer } from '@unmask/tokenizer';
-import { DEFAULT_RUN_SETTINGS, splitCorpus } from '@unmask/train';
+import { DEFAULT_RUN_SETTINGS, type RunSettings, splitCorpus } from '@unmask/train';
 import { ProgressBar } from '../progress';
 import { type ExperimentArm, experimentArms } from './dlcm-arms';
 import { type BoundaryPlacement, boundaryPlacement } from './dlcm-boundaries';
@@ -44,7 +44,7 @@ export interface ArmResult {
   trainSeconds: number;
   curve: CurvePoint[];
   bitsPerToken: number;
-  /** Realised on held-out text under the inference rule (1 for the baseline). */
+  /** Realised on held-out text under the inference rule (NaN for the baseline, null in JSON). */
   tokensPerConcept: number;
   /** Inference FLOPs per token of a seqLen window at the realised tokens per concept. */
   flops: ReturnType<typeof dlcmFlopsPerToken>;
@@ -70,7 +70,7 @@ export async function runDlcmExperiment(
   settings: DlcmExperimentSettings,
   status: (line: string) => void,
 ): Promise<DlcmExperimentResult> {
-  const run = {
+  const run: RunSettings = {
     ...DEFAULT_RUN_SETTINGS,
     steps: settings.steps,
     warmupSteps: Math.max(1, Math.round(settings.steps / 10)),
@@ -79,72 +79,12 @@ export async function runDlcmExperiment(
     checkpointEvery: 0,
     seed: settings.seed,
   };
-  const arms = experimentArms();
-  const trained: { arm: ExperimentArm; config: DlcmConfig; result: Omit<ArmResult, 'boundaries'> }[] = [];
-  for (const arm of arms) {
-    const dir = join(settings.workDir, arm.name);
-    const model = parseDlcmConfig(arm.config, arm.name);
-    status(`training ${arm.label} into ${dir}`);
-    const curve: CurvePoint[] = [];
-    let flopsSoFar = 0;
-    let parameters = 0;
-    const bar = new ProgressBar(arm.name);
-    const started = performance.now();
-    const onEvent = (event: DlcmTrainEvent) => {
-      if (event.type === 'start') parameters = event.parameters;
-      if (event.type === 'step') {
-        const tokens = run.batchSize * run.seqLen;
-        const perToken = dlcmFlopsPerToken(model, {
-          tokensPerConcept: event.tokensPerConcept,
-          sequenceLength: run.seqLen,
-        }).total;
-        flopsSoFar += 3 * perToken * tokens;
-        bar.update(event.step, event.totalSteps, `CE ${event.crossEntropy.toFixed(3)}`);
-      }
-      if (event.type === 'validation') {
-        bar.finish();
-        const concepts = Number.isNaN(event.tokensPerConcept)
-          ? ''
-          : `, ${event.tokensPerConcept.toFixed(2)} tokens/concept`;
-        status(`${arm.name} step ${event.step}: ${event.bitsPerToken.toFixed(3)} bits/token${concepts}`);
-        curve.push({
-          step: event.step,
-          trainingFlops: flopsSoFar,
-          bitsPerToken: event.bitsPerToken,
-          tokensPerConcept: event.tokensPerConcept,
-        });
-      }
-    };
-    const result = await trainDlcm({
-      dataFile: settings.data,
-      outDir: dir,
-      model,
-      config: run,
-      backend: settings.trainingBackend,
-      onEvent,
-    });
-    const { bitsPerToken, tokensPerConcept } = result.validation;
-    trained.push({
-      arm,
-      config: result.modelConfig,
-      result: {
-        name: arm.name,
-        label: arm.label,
-        compressionRatio: arm.compressionRatio,
-        dir,
-        parameters,
-        trainSeconds: (performance.now() - started) / 1000,
-        curve,
-        bitsPerToken,
-        tokensPerConcept,
-        flops: dlcmFlopsPerToken(result.modelConfig, { tokensPerConcept, sequenceLength: run.seqLen }),
-      },
-    });
-  }
+  const trained: Omit<ArmResult, 'boundaries'>[] = [];
+  for (const arm of experimentArms()) trained.push(await trainArm(arm, run, settings, status));
 
   const heldOut = splitCorpus(readFileSync(settings.data, 'utf8'), run.heldOutFraction).validation;
   const loaded = await Promise.all(
-    trained.map(async ({ result }) => ({
+    trained.map(async (result) => ({
       name: result.name,
       label: result.label,
       model: loadDlcm(result.dir, { backend: settings.inferenceBackend }),
@@ -152,7 +92,7 @@ export async function runDlcmExperiment(
     })),
   );
   const results = loaded.map((entry, i) => {
-    const { result } = trained[i]!;
+    const result = trained[i]!;
     const boundaries =
       result.compressionRatio === undefined
         ? undefined
@@ -168,5 +108,67 @@ export async function runDlcmExperiment(
     batchSize: run.batchSize,
     arms: results,
     generation,
+  };
+}
+
+/** Trains one arm into workDir/<name>, reporting each validation; its curve, final loss and FLOPs. */
+async function trainArm(
+  arm: ExperimentArm,
+  run: RunSettings,
+  settings: DlcmExperimentSettings,
+  status: (line: string) => void,
+): Promise<Omit<ArmResult, 'boundaries'>> {
+  const dir = join(settings.workDir, arm.name);
+  const model = parseDlcmConfig(arm.config, arm.name);
+  status(`training ${arm.label} into ${dir}`);
+  const curve: CurvePoint[] = [];
+  let flopsSoFar = 0;
+  let parameters = 0;
+  const bar = new ProgressBar(arm.name);
+  const started = performance.now();
+  const onEvent = (event: DlcmTrainEvent) => {
+    if (event.type === 'start') parameters = event.parameters;
+    if (event.type === 'step') {
+      const perToken = dlcmFlopsPerToken(model, {
+        tokensPerConcept: event.tokensPerConcept,
+        sequenceLength: run.seqLen,
+      }).total;
+      flopsSoFar += 3 * perToken * run.batchSize * run.seqLen;
+      bar.update(event.step, event.totalSteps, `CE ${event.crossEntropy.toFixed(3)}`);
+    }
+    if (event.type === 'validation') {
+      bar.finish();
+      const concepts = Number.isNaN(event.tokensPerConcept)
+        ? ''
+        : `, ${event.tokensPerConcept.toFixed(2)} tokens/concept`;
+      status(`${arm.name} step ${event.step}: ${event.bitsPerToken.toFixed(3)} bits/token${concepts}`);
+      curve.push({
+        step: event.step,
+        trainingFlops: flopsSoFar,
+        bitsPerToken: event.bitsPerToken,
+        tokensPerConcept: event.tokensPerConcept,
+      });
+    }
+  };
+  const result = await trainDlcm({
+    dataFile: settings.data,
+    outDir: dir,
+    model,
+    config: run,
+    backend: settings.trainingBackend,
+    onEvent,
+  });
+  const { bitsPerToken, tokensPerConcept } = result.validation;
+  return {
+    name: arm.name,
+    label: arm.label,
+    compressionRatio: arm.compressionRatio,
+    dir,
+    parameters,
+    trainSeconds: (performance.now() - started) / 1000,
+    curve,
+    bitsPerToken,
+    tokensPerConcept,
+    flops: dlcmFlopsPerToken(result.modelConfig, { tokensPerConcept, sequenceLength: run.seqLen }),
   };
 }
