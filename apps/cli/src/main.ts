@@ -73,12 +73,17 @@ async function main(argv: string[]): Promise<number> {
       );
       return EXIT.usage;
     }
-    if (error instanceof UnmaskError) {
-      process.stderr.write(`unmask ${name}: ${error.message}\n`);
+    if (error instanceof UnmaskError || isSystemError(error)) {
+      process.stderr.write(`unmask ${name}: ${(error as Error).message}\n`);
       return EXIT.failure;
     }
     throw error;
   }
+}
+
+/** A failed system call (a missing file, a full disk, a denied permission): its message names the call and the path. */
+function isSystemError(error: unknown): boolean {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string';
 }
 
 process.on('SIGINT', () => process.exit(EXIT.interrupted));

@@ -87,4 +87,17 @@ describe('unmask train', () => {
     expect(badJson.code).toBe(2);
     expect(badJson.stderr).toMatch(/--config is not valid JSON/);
   });
+
+  it('reports a missing data file in one line, without a stack trace', () => {
+    const missing = join(tmpdir(), 'unmask-no-such-corpus.txt');
+    for (const args of [
+      ['train', '--data', missing, '--out', join(tmpdir(), 'unmask-never-written')],
+      ['analyze', 'dlcm', '--data', missing, '--work', join(tmpdir(), 'unmask-never-written')],
+    ]) {
+      const { code, stderr } = runCli(args);
+      expect(code, stderr).toBe(1);
+      expect(stderr).toContain(`ENOENT: no such file or directory, open '${missing}'`);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    }
+  });
 });
