@@ -22,6 +22,17 @@ export const SAMPLER_FLAGS = {
   visual: { type: 'boolean', default: false },
 } as const;
 
+/** The help lines of the sampler flags whose meaning is the same in `generate` and `chat`. */
+export const SAMPLER_FLAGS_HELP = `  --remasking MODE          LLaDA: low_confidence (default) or random
+  --temperature T           sampling temperature (default 0: greedy)
+  --cfg-scale C             LLaDA classifier-free guidance scale (default 0: off)
+  --alg NAME                Dream: origin, maskgit_plus (default), topk_margin, entropy
+  --threshold X             parallel decoding: commit every token whose confidence reaches X
+  --policy NAME             none (default), dllm-cache, prefix, dual
+  --kp N --kr N --rho R     dllm-cache prompt/response refresh intervals and V-verify ratio
+  --top-k K                 Dream, DLCM: sample among the K most probable tokens only
+  --top-p P                 Dream, DLCM: sample among the most probable tokens holding mass P (0, 1]`;
+
 /** The parsed options of `generate` and `chat`, by flag name. */
 export type SamplerValues = Record<string, string | boolean | undefined>;
 

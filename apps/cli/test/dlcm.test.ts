@@ -239,6 +239,22 @@ describe('unmask chat on a DLCM', () => {
   });
 });
 
+/** `unmask generate --json` of up to `tokens` tokens after "the cat" on the cpu backend. */
+function generateOnCpu(model: string, tokens: number) {
+  return runCli([
+    'generate',
+    '--model',
+    model,
+    '--prompt',
+    'the cat',
+    '--gen-length',
+    String(tokens),
+    '--backend',
+    'cpu',
+    '--json',
+  ]);
+}
+
 /** `unmask train --arch dlcm --json` on the cpu backend. */
 function trainOnCpu(modelConfig: string, data: string, out: string, settings: string) {
   const args = ['--model-config', modelConfig, '--data', data, '--out', out, '--config', settings];
@@ -265,18 +281,7 @@ describe('unmask train --arch dlcm', () => {
     expect(summary.step).toBe(4);
     expect(summary.crossEntropy.every(Number.isFinite)).toBe(true);
     expect(summary.validation.bitsPerToken).toBeGreaterThan(0);
-    const generated = runCli([
-      'generate',
-      '--model',
-      out,
-      '--prompt',
-      'the cat',
-      '--gen-length',
-      '4',
-      '--backend',
-      'cpu',
-      '--json',
-    ]);
+    const generated = generateOnCpu(out, 4);
     expect(generated.code, generated.stderr).toBe(0);
     expect(lastJsonLine<GenerateJson>(generated.stdout).ids).toHaveLength(4);
 
@@ -323,18 +328,7 @@ describe('unmask train --arch dlcm', () => {
     expect(segments.code).toBe(1);
     expect(segments.stderr.trim().split('\n')).toHaveLength(1);
     expect(segments.stderr).toMatch(/token-only .*no concept path/);
-    const generated = runCli([
-      'generate',
-      '--model',
-      out,
-      '--prompt',
-      'the cat',
-      '--gen-length',
-      '3',
-      '--backend',
-      'cpu',
-      '--json',
-    ]);
+    const generated = generateOnCpu(out, 3);
     expect(generated.code, generated.stderr).toBe(0);
     const ids = lastJsonLine<GenerateJson>(generated.stdout).ids;
     expect(ids.length > 0 && ids.length <= 3).toBe(true);

@@ -220,38 +220,26 @@ function stageJson(stage: StageConfig): Raw {
  */
 export function dlcmConfigJson(config: DlcmConfig): Raw {
   const path = config.conceptPath;
-  if (!path) {
-    return {
-      model_type: DLCM_MODEL_TYPE,
-      architectures: ['DlcmForCausalLM'],
-      token_only: true,
-      vocab_size: config.vocabSize,
-      d_token: config.dToken,
-      encoder: stageJson(config.encoder),
-      decoder: stageJson(config.decoder),
-      ...commonJson(config),
-    };
-  }
-  const { crossAttention: cross, boundary } = path;
   return {
     model_type: DLCM_MODEL_TYPE,
     architectures: ['DlcmForCausalLM'],
+    ...(path ? {} : { token_only: true }),
     vocab_size: config.vocabSize,
     d_token: config.dToken,
-    d_concept: path.dConcept,
+    ...(path && { d_concept: path.dConcept }),
     encoder: stageJson(config.encoder),
-    backbone: stageJson(path.backbone),
+    ...(path && { backbone: stageJson(path.backbone) }),
     decoder: stageJson(config.decoder),
-    cross_attention: { num_heads: cross.numHeads, num_kv_heads: cross.numKvHeads, head_dim: cross.headDim },
-    boundary: boundary.kind === 'rule' ? { kind: 'rule', tau: boundary.tau } : { kind: 'learned' },
-    compression_ratio: path.compressionRatio,
-    ...commonJson(config),
-  };
-}
-
-/** The fields after the architecture's, in config.json order. */
-function commonJson(config: DlcmConfig): Raw {
-  return {
+    ...(path && {
+      cross_attention: {
+        num_heads: path.crossAttention.numHeads,
+        num_kv_heads: path.crossAttention.numKvHeads,
+        head_dim: path.crossAttention.headDim,
+      },
+      boundary:
+        path.boundary.kind === 'rule' ? { kind: 'rule', tau: path.boundary.tau } : { kind: 'learned' },
+      compression_ratio: path.compressionRatio,
+    }),
     rope_theta: config.ropeTheta,
     rms_norm_eps: config.normEps,
     max_position_embeddings: config.maxPositions,

@@ -9,7 +9,7 @@ import { type Command, EXIT } from '../command';
 import { dlcmOf, loadAnyModelFrom, resolveModelArg } from '../model-arg';
 import { nextTokenOptions } from '../next-token-options';
 import { status } from '../output';
-import { SAMPLER_FLAGS } from '../sampler-flags';
+import { SAMPLER_FLAGS, SAMPLER_FLAGS_HELP } from '../sampler-flags';
 import { samplerOptions } from './generate';
 
 const commandsHelp = `Commands:
@@ -41,15 +41,7 @@ Options (the sampler's, as in unmask generate):
   --gen-length N            reply length in tokens (default 64)
   --block-length N          LLaDA block length (default: 32, or the reply length if smaller)
   --steps N                 denoising steps (default: the reply length)
-  --remasking MODE          LLaDA: low_confidence (default) or random
-  --temperature T           sampling temperature (default 0: greedy)
-  --cfg-scale C             LLaDA classifier-free guidance scale (default 0: off)
-  --alg NAME                Dream: origin, maskgit_plus (default), topk_margin, entropy
-  --threshold X             parallel decoding: commit every token whose confidence reaches X
-  --policy NAME             none (default), dllm-cache, prefix, dual
-  --kp N --kr N --rho R     dllm-cache prompt/response refresh intervals and V-verify ratio
-  --top-k K                 Dream, DLCM: sample among the K most probable tokens only
-  --top-p P                 Dream, DLCM: sample among the most probable tokens holding mass P (0, 1]
+${SAMPLER_FLAGS_HELP}
   --seed N                  random seed of every reply (default 0)
   --backend NAME            cpu or ort (default: the best available)
   --visual                  show the canvas unmasking instead of a progress bar (on a terminal)

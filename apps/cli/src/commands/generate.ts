@@ -9,7 +9,7 @@ import { dlcmOf, loadAnyModelFrom, resolveModelArg } from '../model-arg';
 import { nextTokenOptions } from '../next-token-options';
 import { printJson, status } from '../output';
 import { ProgressBar } from '../progress';
-import { int, num, SAMPLER_FLAGS, type SamplerValues } from '../sampler-flags';
+import { int, num, SAMPLER_FLAGS, SAMPLER_FLAGS_HELP, type SamplerValues } from '../sampler-flags';
 import { CanvasView } from '../visual';
 
 const help = `Usage: unmask generate [--model M] (--prompt TEXT | --prompt-ids 1,2,3) [options]
@@ -30,15 +30,7 @@ Options:
                             tokens; default 64)
   --block-length N          LLaDA block length (default: 32, or the response length if smaller)
   --steps N                 denoising steps (default: the response length)
-  --remasking MODE          LLaDA: low_confidence (default) or random
-  --temperature T           sampling temperature (default 0: greedy)
-  --cfg-scale C             LLaDA classifier-free guidance scale (default 0: off)
-  --alg NAME                Dream: origin, maskgit_plus (default), topk_margin, entropy
-  --threshold X             parallel decoding: commit every token whose confidence reaches X
-  --policy NAME             none (default), dllm-cache, prefix, dual
-  --kp N --kr N --rho R     dllm-cache prompt/response refresh intervals and V-verify ratio
-  --top-k K                 Dream, DLCM: sample among the K most probable tokens only
-  --top-p P                 Dream, DLCM: sample among the most probable tokens holding mass P (0, 1]
+${SAMPLER_FLAGS_HELP}
   --seed N                  random seed (default 0)
   --backend NAME            cpu or ort (default: the best available)
   --json                    the last line of stdout is {"ids","text","steps","flops","ms"}; for a
