@@ -30,9 +30,10 @@ const OP_FLOPS: { [K in Op]: (...args: Parameters<Backend[K]>) => number } = {
   logSoftmax: (x) => 4 * numel(x.dims),
   silu: (x) => 4 * numel(x.dims),
   swiglu: (gate) => 5 * numel(gate.dims),
-  attention: (q, k) => {
+  attention: (q, k, _v, options) => {
     const [batch, queries, heads, headDim] = q.dims as [number, number, number, number];
-    const scores = batch * heads * queries * k.dims[1]!;
+    const keys = k.dims[options?.kvHeadMajor ? 2 : 1]!;
+    const scores = batch * heads * queries * keys;
     // q·k and p·v are 2 * headDim each per score; scaling plus softmax about 5.
     return scores * (4 * headDim + 5);
   },

@@ -1,7 +1,7 @@
 import { cpuBackend, f32, f32Data, getBackend } from '@unmask/tensor';
 import { loadModel } from '@unmask/transformer';
 import { describe, expect, it } from 'vitest';
-import { countingBackend, createPolicy, FlopMeter, opFlops } from '../src';
+import { countingBackend, createPolicy, FlopMeter, opFlops, span, writeHeadRows } from '../src';
 import { fixtureDir } from './fixtures';
 
 describe('FLOP counting', () => {
@@ -14,6 +14,10 @@ describe('FLOP counting', () => {
     expect(opFlops('attention', f32([1, 2, 4, 8]), f32([1, 5, 2, 8]), f32([1, 5, 2, 8]))).toBe(
       1 * 4 * 2 * 5 * (4 * 8 + 5),
     );
+    // The same attention over head-major K/V [B, Hkv, Sk, D].
+    expect(
+      opFlops('attention', f32([1, 2, 4, 8]), f32([1, 2, 5, 8]), f32([1, 2, 5, 8]), { kvHeadMajor: true }),
+    ).toBe(1 * 4 * 2 * 5 * (4 * 8 + 5));
     expect(opFlops('gatherRows', f32([4, 3]), f32([1, 3]))).toBe(0);
   });
 
@@ -30,6 +34,29 @@ describe('FLOP counting', () => {
     expect(f32Data(counted.linear(a, w))).toEqual(f32Data(cpuBackend.linear(a, w)));
     expect(f32Data(counted.add(a, a))).toEqual(f32Data(cpuBackend.add(a, a)));
     expect(total).toBe(2 * 2 * 3 * 4 + 6);
+  });
+
+  it('attention over head-major K/V counts what the same attention over token-major K/V counts', () => {
+    const model = loadModel(fixtureDir('llada-tiny-2'), { backend: getBackend('cpu') });
+    let total = 0;
+    const block = model.withBackend(
+      countingBackend(cpuBackend, (flops) => {
+        total += flops;
+      }),
+    ).blocks[0]!;
+    const { numHeads, numKvHeads, headDim } = model.config;
+    const [rows, keys] = [3, 7];
+    const q = f32([1, rows, numHeads, headDim]);
+    const kv = f32([1, keys, numKvHeads, headDim]);
+    const headMajor = new Float32Array(kv.size);
+    writeHeadRows(headMajor, span(0, keys), f32Data(kv), { batch: 1, heads: numKvHeads, headDim, seq: keys });
+    const kvHeads = f32([1, numKvHeads, keys, headDim], headMajor);
+    block.attend(q, kv, kv);
+    const tokenMajor = total;
+    total = 0;
+    block.attendHeadMajor(q, kvHeads, kvHeads);
+    expect(total).toBe(tokenMajor);
+    expect(total).toBeGreaterThan(2 * rows * numHeads * keys * 2 * headDim);
   });
 
   it('charges each step separately and sums them', () => {

@@ -100,6 +100,11 @@ export interface AttentionOptions {
    * [B, 1 | Hq, Sq, Sk].
    */
   mask?: Tensor;
+  /**
+   * k and v are head-major [B, Hkv, Sk, D], the layout a KV cache updates row by row and attention
+   * reads without a transpose, instead of [B, Sk, Hkv, D].
+   */
+  kvHeadMajor?: boolean;
 }
 
 /** The op names of `Backend`, for the conformance suite and benchmarks. */

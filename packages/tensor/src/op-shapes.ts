@@ -157,11 +157,18 @@ export function attentionShape(
   const { mask } = options;
   const all = { q, k, v, mask };
   requireType('attention', { q, k, v }, 'float32', all);
-  for (const [name, t] of Object.entries({ q, k, v })) {
-    if (t.dims.length !== 4) fail('attention', `${name} must be [B, S, H, D]`, all);
+  const kvLayout = options.kvHeadMajor ? '[B, H, S, D] (kvHeadMajor)' : '[B, S, H, D]';
+  if (q.dims.length !== 4) fail('attention', 'q must be [B, S, H, D]', all);
+  for (const [name, t] of Object.entries({ k, v })) {
+    if (t.dims.length !== 4) fail('attention', `${name} must be ${kvLayout}`, all);
   }
   const [b, sq, hq, d] = q.dims as [number, number, number, number];
-  const [bk, sk, hkv, dk] = k.dims as [number, number, number, number];
+  const [bk, sk, hkv, dk] = (options.kvHeadMajor ? [k.dims[0], k.dims[2], k.dims[1], k.dims[3]] : k.dims) as [
+    number,
+    number,
+    number,
+    number,
+  ];
   if (!sameDims(k.dims, v.dims)) fail('attention', 'k and v must have the same shape', all);
   if (bk !== b || dk !== d) fail('attention', 'k must match q in batch and head dim', all);
   if (hkv === 0 || hq % hkv !== 0)

@@ -1,4 +1,4 @@
-import { type Backend, f32, f32Data, reshape, ShapeError, type Tensor } from '@unmask/tensor';
+import { type Backend, reshape, ShapeError, type Tensor } from '@unmask/tensor';
 import type { ModelConfig } from './config';
 import type { BlockWeights } from './weights';
 
@@ -76,36 +76,23 @@ export class TransformerBlock {
   /**
    * `attend` for K/V kept head-major, k and v [B, Hkv, S, D]: a layout a cache updates row by row
    * and attention reads without a copy (token-major K/V are transposed inside every attention
-   * call, which dominates when few queries attend to many keys). Runs the backend's attention as
-   * B * Hkv problems of one KV head and its Hq / Hkv query heads each, which is the same attention.
-   * q [B, R, Hq, D] -> [B, R, W].
+   * call, which dominates when few queries attend to many keys). q [B, R, Hq, D] -> [B, R, W].
    */
   attendHeadMajor(q: Tensor, k: Tensor, v: Tensor): Tensor {
-    const { numHeads, numKvHeads, headDim } = this.config;
+    const { numKvHeads, headDim } = this.config;
     const [b, r] = q.dims as [number, number];
-    const s = k.dims[2]!;
-    const expected = [b, numKvHeads, s, headDim];
-    if ([k, v].some((t) => t.dims.length !== 4 || t.dims.some((d, i) => d !== expected[i]))) {
-      throw new ShapeError('attendHeadMajor', `k and v must be [${expected.join(', ')}]`, {
+    if ([k, v].some((t) => t.dims.length !== 4 || t.dims[1] !== numKvHeads || t.dims[3] !== headDim)) {
+      throw new ShapeError('attendHeadMajor', `k and v must be [B, ${numKvHeads}, S, ${headDim}]`, {
         q: q.dims,
         k: k.dims,
         v: v.dims,
       });
     }
-    const problems = b * numKvHeads;
-    const group = numHeads / numKvHeads;
-    const chunk = group * headDim;
-    const grouped = f32([problems, r, group, headDim], moveHeads(f32Data(q), b, r, numKvHeads, chunk, true));
-    const attended = this.backend.attention(
-      grouped,
-      reshape(k, [problems, s, 1, headDim]),
-      reshape(v, [problems, s, 1, headDim]),
+    const attended = this.backend.attention(q, k, v, { kvHeadMajor: true });
+    return this.backend.linear(
+      reshape(attended, [b, r, this.config.numHeads * this.config.headDim]),
+      this.weights.out,
     );
-    const rows = f32(
-      [b, r, numHeads * headDim],
-      moveHeads(f32Data(attended), b, r, numKvHeads, chunk, false),
-    );
-    return this.backend.linear(rows, this.weights.out);
   }
 
   /** The FFN output (its own norm included) for residual rows x [B, R, W]. */
@@ -121,29 +108,4 @@ export class TransformerBlock {
     const afterAttention = this.backend.add(x, this.attend(q, k, v, mask));
     return this.backend.add(afterAttention, this.mlp(afterAttention));
   }
-}
-
-/**
- * [B, R, H, chunk] (token-major) -> [B, H, R, chunk] (head-major) when `toHeadMajor`, else back.
- */
-function moveHeads(
-  src: Float32Array,
-  b: number,
-  r: number,
-  h: number,
-  chunk: number,
-  toHeadMajor: boolean,
-): Float32Array {
-  const out = new Float32Array(src.length);
-  for (let bi = 0; bi < b; bi++) {
-    for (let ri = 0; ri < r; ri++) {
-      for (let hi = 0; hi < h; hi++) {
-        const tokenMajor = ((bi * r + ri) * h + hi) * chunk;
-        const headMajor = ((bi * h + hi) * r + ri) * chunk;
-        const from = toHeadMajor ? tokenMajor : headMajor;
-        out.set(src.subarray(from, from + chunk), toHeadMajor ? headMajor : tokenMajor);
-      }
-    }
-  }
-  return out;
 }

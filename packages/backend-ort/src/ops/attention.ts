@@ -10,6 +10,7 @@ interface AttentionVariant {
   d: number;
   scale: number;
   causal: boolean;
+  kvHeadMajor: boolean;
   mask: 'none' | 'bool' | 'float';
   /** 2: [Sq, Sk]; 4: [B, 1 | Hq, Sq, Sk]. */
   maskRank: 2 | 4;
@@ -30,13 +31,14 @@ export function attention(
 ): Tensor {
   const { b, sq, sk, hq, hkv, d, scale } = opShapes.attentionShape(q, k, v, options);
   if (q.size === 0 || sk === 0) return zerosF32(q.dims);
-  const { mask, causal = false } = options;
+  const { mask, causal = false, kvHeadMajor = false } = options;
   const variant: AttentionVariant = {
     hq,
     hkv,
     d,
     scale,
     causal,
+    kvHeadMajor,
     mask: mask === undefined ? 'none' : mask.type === 'bool' ? 'bool' : 'float',
     maskRank: mask === undefined || mask.dims.length === 2 ? 2 : 4,
     guardEmptyRows: mask !== undefined || (causal && sq > sk),
@@ -53,8 +55,9 @@ function attentionGraph(variant: AttentionVariant): GraphBuilder {
   const group = hq / hkv;
   const g = new GraphBuilder();
   const q = g.input('q', 'float32', ['B', 'Sq', hq, d]);
-  const k = g.input('k', 'float32', ['B', 'Sk', hkv, d]);
-  const v = g.input('v', 'float32', ['B', 'Sk', hkv, d]);
+  const kvDims = variant.kvHeadMajor ? ['B', hkv, 'Sk', d] : ['B', 'Sk', hkv, d];
+  const k = g.input('k', 'float32', kvDims);
+  const v = g.input('v', 'float32', kvDims);
 
   const scaled = g.node('Mul', [q, g.floats([scale])]);
   const split = g.node('Reshape', [scaled, g.int64s([0, 0, hkv, group, d])]);
@@ -62,11 +65,14 @@ function attentionGraph(variant: AttentionVariant): GraphBuilder {
   const qh = g.node('Reshape', [grouped, g.int64s([0, 0, -1, d])]);
   let kt: string;
   let vh: string;
-  if (hkv === 1) {
-    // One KV head: [B, Sk, 1, D] is already [B, 1, Sk, D] in memory, so K and V are only viewed,
-    // and onnxruntime folds the last-two-dims Transpose into the MatMul: no copy of K or V at all.
-    // A cache that keeps K/V head-major runs its heads as a batch of such problems (few queries over
-    // a long K/V: 4 ms instead of 12 for 8 queries over 2080 keys, 16 heads of 64; bench/attention-layout.ts).
+  if (variant.kvHeadMajor) {
+    // Head-major K/V are read in place: onnxruntime folds the last-two-dims Transpose into the
+    // MatMul, so neither is copied (few queries over a long cache: 2.6 ms instead of 6.8 for 8
+    // queries over 2080 keys, 16 heads of 64; bench/attention-layout.ts).
+    kt = g.node('Transpose', [k], { perm: { ints: [0, 1, 3, 2] } });
+    vh = v;
+  } else if (hkv === 1) {
+    // One KV head: [B, Sk, 1, D] is already [B, 1, Sk, D] in memory, so K and V are only viewed.
     kt = g.node('Transpose', [g.node('Reshape', [k, g.int64s([0, 1, -1, d])])], {
       perm: { ints: [0, 1, 3, 2] },
     });
@@ -97,7 +103,7 @@ function attentionGraph(variant: AttentionVariant): GraphBuilder {
 function visibility(g: GraphBuilder, variant: AttentionVariant, q: string, k: string): string | undefined {
   const boolMask = variant.mask === 'bool' ? maskInput(g, variant, 'bool') : undefined;
   if (!variant.causal) return boolMask;
-  const causal = causalVisibility(g, q, k);
+  const causal = causalVisibility(g, q, k, variant.kvHeadMajor ? 2 : 1);
   return boolMask ? g.node('And', [causal, boolMask]) : causal;
 }
 
@@ -106,9 +112,11 @@ function maskInput(g: GraphBuilder, variant: AttentionVariant, type: 'bool' | 'f
 }
 
 /** [Sq, Sk]: key j is visible to query i when j <= i + (Sk - Sq), queries being the last Sq positions. */
-function causalVisibility(g: GraphBuilder, q: string, k: string): string {
+function causalVisibility(g: GraphBuilder, q: string, k: string, keyAxis: number): string {
   const sq = g.node('Squeeze', [g.node('Shape', [q], { start: { int: 1 }, end: { int: 2 } })]);
-  const sk = g.node('Squeeze', [g.node('Shape', [k], { start: { int: 1 }, end: { int: 2 } })]);
+  const sk = g.node('Squeeze', [
+    g.node('Shape', [k], { start: { int: keyAxis }, end: { int: keyAxis + 1 } }),
+  ]);
   const zero = g.constant({ type: 'int64', dims: [], data: new BigInt64Array([0n]) });
   const one = g.constant({ type: 'int64', dims: [], data: new BigInt64Array([1n]) });
   const rows = g.node('Unsqueeze', [g.node('Range', [zero, sq, one]), g.int64s([1])]);

@@ -5,7 +5,9 @@ import { f32, f32Data } from '../shape';
 
 export function attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOptions = {}): Tensor {
   const { b, sq, sk, hq, hkv, d, scale, maskBatched, maskPerHead } = attentionShape(q, k, v, options);
-  const { causal = false, mask } = options;
+  const { causal = false, mask, kvHeadMajor = false } = options;
+  const kvStart = (batch: number, j: number, kvHead: number) =>
+    (kvHeadMajor ? (batch * hkv + kvHead) * sk + j : (batch * sk + j) * hkv + kvHead) * d;
   const qs = f32Data(q);
   const ks = f32Data(k);
   const vs = f32Data(v);
@@ -31,7 +33,7 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOpt
             scores[j] = Number.NEGATIVE_INFINITY;
             continue;
           }
-          const kStart = ((batch * sk + j) * hkv + kvHead) * d;
+          const kStart = kvStart(batch, j, kvHead);
           let dot = 0;
           for (let c = 0; c < d; c++) dot += qs[qStart + c]! * ks[kStart + c]!;
           const score = dot * scale + (addMask ? addMask[maskRow + j]! : 0);
@@ -46,7 +48,7 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, options: AttentionOpt
           const w = Math.exp(scores[j]! - max);
           if (w === 0) continue;
           sum += w;
-          const vStart = ((batch * sk + j) * hkv + kvHead) * d;
+          const vStart = kvStart(batch, j, kvHead);
           for (let c = 0; c < d; c++) acc[c] = acc[c]! + w * vs[vStart + c]!;
         }
         for (let c = 0; c < d; c++) o[qStart + c] = acc[c]! / sum;

@@ -84,6 +84,21 @@ const cases: AttentionCase[] = [
   },
 ];
 
+/** [B, S, H, D] -> [B, H, S, D] (a copy). */
+function headMajor(t: Tensor): Tensor {
+  const [b, s, h, d] = t.dims as [number, number, number, number];
+  const src = t.data as Float32Array;
+  const out = new Float32Array(src.length);
+  for (let bi = 0; bi < b; bi++)
+    for (let si = 0; si < s; si++)
+      for (let hi = 0; hi < h; hi++)
+        out.set(
+          src.subarray(((bi * s + si) * h + hi) * d, ((bi * s + si) * h + hi + 1) * d),
+          ((bi * h + hi) * s + si) * d,
+        );
+  return f32([b, h, s, d], out);
+}
+
 export function describeAttention(ctx: SuiteContext): void {
   describe('attention', () => {
     for (const c of cases) {
@@ -97,7 +112,13 @@ export function describeAttention(ctx: SuiteContext): void {
         if (c.scale !== undefined) options.scale = c.scale;
         if (c.mask) options.mask = c.mask(g);
         const out = unchanged([q, k, v, options.mask], () => ctx.backend().attention(q, k, v, options));
-        expectClose(out, refAttention(q, k, v, options), ctx.rtol);
+        const expected = refAttention(q, k, v, options);
+        expectClose(out, expected, ctx.rtol);
+        const [kh, vh] = [headMajor(k), headMajor(v)];
+        const headMajorOut = unchanged([q, kh, vh, options.mask], () =>
+          ctx.backend().attention(q, kh, vh, { ...options, kvHeadMajor: true }),
+        );
+        expectClose(headMajorOut, expected, ctx.rtol);
       });
     }
 

@@ -80,6 +80,10 @@ function errorCases(): ErrorCase[] {
   const kv = f32([1, 6, 2, 8]);
   const kv3 = f32([1, 6, 3, 8]);
   add('attention', 'Hq not a multiple of Hkv', [q, kv3], (be) => be.attention(q, kv3, kv3));
+  // Head-major, [1, 6, 2, 8] reads as 6 KV heads over 2 keys.
+  add('attention', 'kvHeadMajor, Hq not a multiple of Hkv', [q, kv], (be) =>
+    be.attention(q, kv, kv, { kvHeadMajor: true }),
+  );
   const v7 = f32([1, 7, 2, 8]);
   add('attention', 'k and v differ', [q, kv, v7], (be) => be.attention(q, kv, v7));
   const kvWideHead = f32([1, 6, 2, 4]);
