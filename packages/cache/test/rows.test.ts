@@ -48,6 +48,33 @@ describe('row helpers', () => {
     expect(back.dims).toEqual([2, 2, 4]);
     expect(Array.from(f32Data(back))).toEqual(Array.from(src));
   });
+
+  it('writeHeadRows copies every bit, as float pairs or (odd head dim, odd offset) one by one', () => {
+    // Bit patterns a float copy could change if it went through arithmetic: -0, NaN payloads, subnormals.
+    const bits = Uint32Array.from(
+      { length: 50 },
+      (_, i) => [0x80000000, 0x7fc00001, 0x7f800001, 1, 0x3f800000][i % 5]! + i,
+    );
+    const values = new Float32Array(bits.buffer);
+    for (const [headDim, offset] of [
+      [2, 0],
+      [2, 1],
+      [5, 0],
+    ] as const) {
+      const layout = { batch: 1, heads: 2, headDim, seq: 4 };
+      const src = values.subarray(offset, offset + 2 * 2 * headDim);
+      const cache = new Float32Array(2 * 4 * headDim);
+      writeHeadRows(cache, [3, 1], src, layout);
+      // The reference copies integers: a float copy would itself quiet the signalling NaNs.
+      const expected = new Uint32Array(cache.length);
+      const srcBits = bits.subarray(offset);
+      for (const [i, row] of [3, 1].entries())
+        for (let h = 0; h < 2; h++)
+          for (let c = 0; c < headDim; c++)
+            expected[(h * 4 + row) * headDim + c] = srcBits[(i * 2 + h) * headDim + c]!;
+      expect(new Uint32Array(cache.buffer)).toEqual(expected);
+    }
+  });
 });
 
 for (const backendName of listBackends()) {

@@ -47,7 +47,8 @@ export interface DllmCacheTrace {
 /**
  * One layer's cached features over every canvas row, updated in place: K (rotated) and V
  * head-major [Hkv, S, D] (what attention reads without a copy), attention and FFN outputs
- * row-major [S, W]; and the response rows' V again row-major [R, Hkv * D], what V-verify compares.
+ * row-major [S, W]; and the response rows' V again row-major [R, Hkv * D], what V-verify compares
+ * (a view of the V array the layer last computed).
  */
 interface LayerCache {
   k: Float32Array;
@@ -326,8 +327,8 @@ export class DllmCache implements CachePolicy {
       }
       // V is overwritten for every normed row, K only for the recomputed ones (the official code).
       writeHeadRows(cache.v, normed, fresh, layout);
-      if (refreshGen || verify)
-        cache.responseV.set(fresh.subarray((normed.length - responseLength) * kvWidth));
+      // The fresh V array is never written again: keep a view of it rather than a copy.
+      if (refreshGen || verify) cache.responseV = fresh.subarray((normed.length - responseLength) * kvWidth);
       if (recomputed.length > 0) {
         const hData = f32Data(h);
         const hRecomputed =
