@@ -299,6 +299,52 @@ describe('unmask analyze', () => {
     expect(markdown).toContain('Training objective at step 20: 5.3000');
   });
 
+  it('curve: plots a DLCM training log in nats and tabulates bits per token and tokens per concept', () => {
+    const out = mkdtempSync(join(tmpdir(), 'analyze-curve-dlcm-'));
+    const log = join(out, 'training_log.jsonl');
+    const step = (i: number, tokensPerConcept: number | null) => ({
+      type: 'step',
+      step: i + 1,
+      loss: 5 - i * 0.1,
+      crossEntropy: 4.9 - i * 0.1,
+      auxLoss: 0.1,
+      tokensPerConcept,
+      meanProbability: tokensPerConcept === null ? null : 0.5,
+      gradNorm: 1,
+      lr: 1e-3,
+    });
+    const dlcm = [
+      ...Array.from({ length: 10 }, (_, i) => step(i, 2)),
+      { type: 'validation', step: 10, bitsPerToken: 6.5, tokensPerConcept: 1.94, predictedTokens: 4064 },
+    ];
+    writeFileSync(log, `${dlcm.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    const { code, stderr } = runCli(['analyze', 'curve', '--log', log, '--smooth', '5', '--out', out]);
+    expect(code, stderr).toBe(0);
+    const svg = readFileSync(join(out, 'training-curve.svg'), 'utf8');
+    expectWellFormedXml(svg);
+    expect(svg).toContain('validation cross-entropy');
+    expect(readFileSync(join(out, 'training-curve.md'), 'utf8')).toContain('| 10 | 6.5000 | 1.94 |');
+
+    // A token-only model's log: null concept statistics, shown as '-'.
+    const tokenOnly = [
+      ...Array.from({ length: 4 }, (_, i) => step(i, null)),
+      { type: 'validation', step: 4, bitsPerToken: 7.25, tokensPerConcept: null, predictedTokens: 100 },
+    ];
+    writeFileSync(log, `${tokenOnly.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    const parsed = readTrainingLog(log);
+    expect(parsed.kind).toBe('dlcm');
+    expect(parsed.validations).toEqual([{ step: 4, bitsPerToken: 7.25, tokensPerConcept: null }]);
+    expect(runCli(['analyze', 'curve', '--log', log, '--out', out]).code).toBe(0);
+    expect(readFileSync(join(out, 'training-curve.md'), 'utf8')).toContain('| 4 | 7.2500 | - |');
+
+    // One log cannot hold both trainers' validations.
+    writeFileSync(
+      log,
+      `${JSON.stringify(dlcm.at(-1))}\n${JSON.stringify({ type: 'validation', step: 20, loss: 1, maskedTokenLoss: 1, maskedTokens: 1 })}\n`,
+    );
+    expect(() => readTrainingLog(log)).toThrow('mixes masked-diffusion and DLCM validation records');
+  });
+
   it('curve: names the line of a malformed record', () => {
     const log = join(mkdtempSync(join(tmpdir(), 'analyze-log-')), 'training_log.jsonl');
     writeFileSync(log, '{"type":"start"}\n{"type":"step","step":1,"loss":"high","lr":0}\n');

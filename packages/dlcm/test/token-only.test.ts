@@ -12,7 +12,7 @@ import {
   mulberry32,
   type Tensor,
 } from '@unmask/tensor';
-import { Rng, Tape } from '@unmask/train';
+import { Rng, Tape, TRAINING_LOG_FILE } from '@unmask/train';
 import { TransformerBlock } from '@unmask/transformer';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -303,6 +303,11 @@ describe('token-only training', () => {
     expect(validation.tokensPerConcept).toBeNaN();
     expect(validation.bitsPerToken).toBeGreaterThan(0);
     expect(validation.bitsPerToken).toBeLessThan(mean(steps.slice(0, 3)) / Math.LN2);
+    // Its log writes the NaN concept statistics as null.
+    const lines = readFileSync(join(outDir, TRAINING_LOG_FILE), 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(31);
+    const last = JSON.parse(lines.at(-1)!) as Record<string, unknown>;
+    expect(last).toEqual({ type: 'validation', step: 30, ...validation, tokensPerConcept: null });
 
     const loaded = loadDlcm(outDir, { backend: cpuBackend });
     expect(loaded.conceptPath).toBeUndefined();

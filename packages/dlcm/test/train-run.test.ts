@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpuBackend, f32, f32Data, i32 } from '@unmask/tensor';
-import { Rng, Tape } from '@unmask/train';
+import { Rng, Tape, TRAINING_LOG_FILE } from '@unmask/train';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadDlcm } from '../src';
 import {
@@ -97,6 +97,21 @@ describe('trainDlcm', () => {
       'checkpoint',
     ]);
     expect(result.validation.bitsPerToken).toBeLessThan(meanCrossEntropy(steps.slice(0, 3)) / Math.LN2);
+
+    // training_log.jsonl holds every step and validation as the result and the events report them.
+    const lines = readFileSync(join(outDir, TRAINING_LOG_FILE), 'utf8')
+      .trim()
+      .split('\n')
+      .map(
+        (line) =>
+          JSON.parse(line) as { type: string; step: number; crossEntropy?: number; bitsPerToken?: number },
+      );
+    const logged = lines.filter((l) => l.type === 'step');
+    expect(logged.map((l) => l.step)).toEqual(steps.map((_, i) => i + 1));
+    expect(logged.map((l) => l.crossEntropy)).toEqual(steps.map((s) => s.crossEntropy));
+    const validations = lines.filter((l) => l.type === 'validation');
+    expect(validations.map((l) => l.step)).toEqual([30, 60]);
+    expect(validations.at(-1)!.bitsPerToken).toBe(result.validation.bitsPerToken);
 
     // The checkpoint loads for inference and runs as the trained model does.
     expect(existsSync(join(outDir, DLCM_TRAINING_RUN_FILE))).toBe(true);

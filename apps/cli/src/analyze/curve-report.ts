@@ -13,13 +13,7 @@ export interface CurveContext {
 }
 
 export function curveReport(log: TrainingLog, context: CurveContext): Report {
-  const headers = ['step', 'objective', 'masked-token loss (nats)', 'masked tokens'];
-  const rows = log.validations.map((v) => [
-    String(v.step),
-    fixed(v.loss, 4),
-    fixed(v.maskedTokenLoss, 4),
-    String(v.maskedTokens),
-  ]);
+  const validation = validationView(log);
   const smoothed = trailingMean(
     log.steps.map((s) => s.loss),
     context.smooth,
@@ -28,14 +22,13 @@ export function curveReport(log: TrainingLog, context: CurveContext): Report {
   const summary = last
     ? `Training objective at step ${last.step}: ${fixed(smoothed.at(-1)!, 4)} (mean of the last ${Math.min(context.smooth, log.steps.length)} steps).`
     : 'The log holds no training steps.';
+  const { headers, rows } = validation;
   const markdown = [
     generatedNotice(context.command),
     '',
     '# Training curve',
     '',
-    `Log: ${context.log}. The training loss is the LLaDA objective of each step's batch (CE of the masked tokens / t);`,
-    `the smoothed line is the mean of the last ${context.smooth} steps. Validation runs on the same held-out sequences`,
-    'and masks every time: the objective, and the mean cross-entropy of the masked tokens.',
+    `Log: ${context.log}. ${validation.description} The smoothed line is the mean of the last ${context.smooth} steps.`,
     '',
     '![Training loss and validation loss against step](training-curve.svg)',
     '',
@@ -46,7 +39,7 @@ export function curveReport(log: TrainingLog, context: CurveContext): Report {
   ].join('\n');
   return {
     files: {
-      'training-curve.svg': renderFigure(charts(log, smoothed, context.smooth), {
+      'training-curve.svg': renderFigure(charts(log, validation.series, smoothed, context.smooth), {
         panelWidth: 800,
         panelHeight: 420,
       }),
@@ -56,7 +49,67 @@ export function curveReport(log: TrainingLog, context: CurveContext): Report {
   };
 }
 
-function charts(log: TrainingLog, smoothed: number[], smooth: number): Chart[] {
+/** How each trainer's validations are described, tabulated and plotted (in nats, as the training loss). */
+function validationView(log: TrainingLog): {
+  description: string;
+  headers: string[];
+  rows: string[][];
+  series: LineChart['series'];
+} {
+  if (log.kind === 'dlcm') {
+    return {
+      description:
+        "The training loss is the DLCM objective of each step's batch (next-token CE + lambda * Global Parser loss); validation is the next-token cross-entropy of held-out sequences with boundaries by the inference rule.",
+      headers: ['step', 'bits per token', 'tokens per concept'],
+      rows: log.validations.map((v) => [
+        String(v.step),
+        fixed(v.bitsPerToken, 4),
+        v.tokensPerConcept === null ? '-' : fixed(v.tokensPerConcept, 2),
+      ]),
+      series: [
+        {
+          name: 'validation cross-entropy',
+          color: '#2ca02c',
+          markers: true,
+          points: log.validations.map((v) => [v.step, v.bitsPerToken * Math.LN2]),
+        },
+      ],
+    };
+  }
+  return {
+    description:
+      "The training loss is the LLaDA objective of each step's batch (CE of the masked tokens / t). Validation runs on the same held-out sequences and masks every time: the objective, and the mean cross-entropy of the masked tokens.",
+    headers: ['step', 'objective', 'masked-token loss (nats)', 'masked tokens'],
+    rows: log.validations.map((v) => [
+      String(v.step),
+      fixed(v.loss, 4),
+      fixed(v.maskedTokenLoss, 4),
+      String(v.maskedTokens),
+    ]),
+    series: [
+      {
+        name: 'validation objective',
+        color: '#ff7f0e',
+        dashed: true,
+        markers: true,
+        points: log.validations.map((v) => [v.step, v.loss]),
+      },
+      {
+        name: 'validation masked-token loss',
+        color: '#2ca02c',
+        markers: true,
+        points: log.validations.map((v) => [v.step, v.maskedTokenLoss]),
+      },
+    ],
+  };
+}
+
+function charts(
+  log: TrainingLog,
+  validation: LineChart['series'],
+  smoothed: number[],
+  smooth: number,
+): Chart[] {
   const loss: LineChart = {
     type: 'line',
     title: 'Training and validation loss',
@@ -76,19 +129,7 @@ function charts(log: TrainingLog, smoothed: number[], smooth: number): Chart[] {
         color: '#1f77b4',
         points: log.steps.map((s, i) => [s.step, smoothed[i]!]),
       },
-      {
-        name: 'validation objective',
-        color: '#ff7f0e',
-        dashed: true,
-        markers: true,
-        points: log.validations.map((v) => [v.step, v.loss]),
-      },
-      {
-        name: 'validation masked-token loss',
-        color: '#2ca02c',
-        markers: true,
-        points: log.validations.map((v) => [v.step, v.maskedTokenLoss]),
-      },
+      ...validation,
     ],
   };
   // A log of validations alone (or steps alone) gets no empty legend entries.

@@ -43,8 +43,9 @@ quality    generates from validation prompts with none, dllm-cache at several (K
            responses under the uncached model (LLaDA's masked-diffusion bound, nats/token, the same
            masks for every policy), wall-time speedup and FLOPs reduction over none. Fails if an
            exact setting (1, 1, 0) does not reproduce none. Writes quality.svg, quality.md.
-curve      plots a training log (the trainer's training_log.jsonl: training loss raw and smoothed,
-           validation objective and masked-token loss against step).
+curve      plots a training log (a trainer's training_log.jsonl: training loss raw and smoothed,
+           and against step the validation objective and masked-token loss of a LLaDA run, or the
+           validation cross-entropy and tokens per concept of a DLCM run).
            Writes training-curve.svg, training-curve.md.
 dlcm       the DLCM experiment: trains a token-level baseline (4 token layers), DLCM R=2 and DLCM R=4
            (1 encoder + 1 decoder layer and a concept backbone sized to the baseline's inference FLOPs

@@ -17,6 +17,7 @@ export { segmentPoolingMatrix } from './pooling-matrix';
 export { type DlcmStepContext, type DlcmStepResult, dlcmTrainStep } from './step';
 export {
   type DlcmTrainEvent,
+  type DlcmTrainingLogEntry,
   type DlcmTrainOptions,
   type DlcmTrainResult,
   trainDlcm,

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { Backend } from '@unmask/tensor';
 import { loadTokenizer } from '@unmask/tokenizer';
 import {
@@ -10,6 +10,7 @@ import {
   splitCorpus,
   TokenWindows,
   TrainError,
+  TrainingLog,
   trainBpe,
   writeTokenizerFiles,
 } from '@unmask/train';
@@ -45,6 +46,14 @@ export type DlcmTrainEvent =
   | ({ type: 'validation'; step: number } & DlcmValidationResult)
   | { type: 'checkpoint'; step: number; dir: string };
 
+/**
+ * One line of the run's training_log.jsonl. Token-only models have no concepts: their
+ * tokensPerConcept and meanProbability are NaN, written as null.
+ */
+export type DlcmTrainingLogEntry =
+  | ({ type: 'step'; step: number } & DlcmStepResult)
+  | ({ type: 'validation'; step: number } & DlcmValidationResult);
+
 export interface DlcmTrainResult {
   model: DlcmTrainModel;
   config: DlcmTrainConfig;
@@ -58,7 +67,7 @@ export interface DlcmTrainResult {
  * Trains a DLCM from scratch with next-token CE + lambda * Global Parser loss: random windows,
  * boundaries sampled from the sharpened detector, AdamW (optionally with decoupled-muP rates), warmup
  * + cosine decay, clipping. Validates (bits per token under the inference boundary rule) and writes
- * a checkpoint every so often and at the end. A token-only config trains with next-token CE alone
+ * a checkpoint every so often and at the end; every step and validation goes to training_log.jsonl. A token-only config trains with next-token CE alone
  * (no boundaries, no L_aux; its step and validation events report tokensPerConcept NaN).
  */
 export async function trainDlcm(options: DlcmTrainOptions): Promise<DlcmTrainResult> {
@@ -92,15 +101,19 @@ export async function trainDlcm(options: DlcmTrainOptions): Promise<DlcmTrainRes
     validationTokens: data.validation.length,
     totalSteps: config.steps,
   });
+  mkdirSync(outDir, { recursive: true });
+  const log = new TrainingLog<DlcmTrainingLogEntry>(outDir, undefined);
   const steps: DlcmStepResult[] = [];
   let validation: DlcmValidationResult | undefined;
   for (let step = 1; step <= config.steps; step++) {
     const result = dlcmTrainStep(ctx, step - 1);
     steps.push(result);
+    log.append({ type: 'step', step, ...result });
     emit({ type: 'step', step, totalSteps: config.steps, ...result });
     const last = step === config.steps;
     if (last || (config.evalEvery > 0 && step % config.evalEvery === 0)) {
       validation = validateDlcm(backend, model, validationSequences, config);
+      log.append({ type: 'validation', step, ...validation });
       emit({ type: 'validation', step, ...validation });
     }
     if (last || (config.checkpointEvery > 0 && step % config.checkpointEvery === 0)) {

@@ -12,9 +12,10 @@ export type TrainingLogEntry =
 /**
  * The run's history as JSON lines in the output folder, one line per step and per validation, for
  * plots (`unmask analyze curve`). A resumed run keeps the lines up to its checkpoint's step and drops
- * any written after it by a run that stopped before its next checkpoint.
+ * any written after it by a run that stopped before its next checkpoint. Entries are the masked-
+ * diffusion trainer's unless `Entry` says otherwise (the DLCM trainer logs its own metrics).
  */
-export class TrainingLog {
+export class TrainingLog<Entry extends { type: string; step: number } = TrainingLogEntry> {
   private readonly path: string;
 
   constructor(outDir: string, resumedStep: number | undefined) {
@@ -26,7 +27,7 @@ export class TrainingLog {
     writeFileSync(this.path, kept.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
   }
 
-  append(entry: TrainingLogEntry): void {
+  append(entry: Entry): void {
     appendFileSync(this.path, `${JSON.stringify(entry)}\n`);
   }
 }
