@@ -1,14 +1,14 @@
-import { type CachePolicy, resolvePolicy } from '@unmask/cache';
 import type { DiffusionLM } from '@unmask/transformer';
 import { commit, initialCanvas, maskedPositions } from '../canvas';
 import { GenerationInputError } from '../errors';
 import type { GenerationResult, StepEvent } from '../events';
 import { predict } from '../guidance';
 import type { SamplerOptions } from '../options';
-import { Random } from '../random';
+import { type BasePlan, basePlan } from '../plan';
+import type { Random } from '../random';
 import { rowAt } from '../row-math';
 import { aboveThreshold, type Candidate, mostConfident } from '../select';
-import { checkRequest, maskTokenOf, numberIn, positiveInt, refuseForeign } from '../validate';
+import { numberIn, positiveInt } from '../validate';
 import { type DreamAlg, filteredProbabilities, scoreToken, type TokenFilter } from './confidence';
 import { timesteps, transferCount } from './schedule';
 
@@ -41,24 +41,16 @@ const LLADA_ONLY = [
 ] as const;
 const ALGS: readonly DreamAlg[] = ['origin', 'maskgit_plus', 'topk_margin', 'entropy'];
 
-interface DreamPlan {
-  model: DiffusionLM;
-  policy: CachePolicy;
-  maskId: number;
-  genLength: number;
+interface DreamPlan extends BasePlan {
   steps: number;
-  threshold: number | undefined;
   alg: DreamAlg;
   algTemp: number;
   eps: number;
   filter: TokenFilter;
-  random: Random;
 }
 
 function plan(model: DiffusionLM, prompt: ArrayLike<number>, options: DreamOptions): DreamPlan {
-  refuseForeign(options, LLADA_ONLY, 'Dream');
-  const maskId = maskTokenOf(model, options.maskTokenId);
-  const genLength = checkRequest(model, prompt, options, maskId);
+  const base = basePlan(model, prompt, options, LLADA_ONLY, 'Dream');
   const alg = options.alg ?? 'maskgit_plus';
   if (!ALGS.includes(alg)) throw new GenerationInputError('alg', alg, `must be one of ${ALGS.join(', ')}`);
   if (options.threshold !== undefined && alg === 'origin') {
@@ -69,12 +61,8 @@ function plan(model: DiffusionLM, prompt: ArrayLike<number>, options: DreamOptio
     );
   }
   return {
-    model,
-    policy: resolvePolicy(options.policy),
-    maskId,
-    genLength,
-    steps: options.threshold === undefined ? positiveInt('steps', options.steps) : genLength,
-    threshold: options.threshold,
+    ...base,
+    steps: options.threshold === undefined ? positiveInt('steps', options.steps) : base.genLength,
     alg,
     algTemp: numberIn('algTemp', options.algTemp ?? 0, 0, Number.MAX_VALUE),
     eps: numberIn('eps', options.eps ?? 1e-3, 0, 1, { min: true }),
@@ -83,7 +71,6 @@ function plan(model: DiffusionLM, prompt: ArrayLike<number>, options: DreamOptio
       topP: options.topP === undefined ? undefined : numberIn('topP', options.topP, 0, 1, { min: true }),
       topK: options.topK === undefined ? undefined : positiveInt('topK', options.topK),
     },
-    random: new Random(options.seed ?? 0),
   };
 }
 

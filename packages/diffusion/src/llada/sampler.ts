@@ -1,14 +1,13 @@
-import { type CachePolicy, resolvePolicy } from '@unmask/cache';
 import type { DiffusionLM } from '@unmask/transformer';
 import { commit, initialCanvas, maskedPositions } from '../canvas';
 import { GenerationInputError } from '../errors';
 import type { GenerationResult, StepEvent } from '../events';
 import { predict } from '../guidance';
 import type { SamplerOptions } from '../options';
-import { Random } from '../random';
+import { type BasePlan, basePlan } from '../plan';
 import { argmax, gumbelArgmax, probability, rowAt } from '../row-math';
 import { aboveThreshold, type Candidate, mostConfident } from '../select';
-import { checkRequest, maskTokenOf, numberIn, positiveInt, refuseForeign } from '../validate';
+import { numberIn, positiveInt } from '../validate';
 import { numTransferTokens } from './schedule';
 
 export interface LladaOptions extends SamplerOptions {
@@ -33,16 +32,11 @@ export interface LladaOptions extends SamplerOptions {
 
 const DREAM_ONLY = ['alg', 'algTemp', 'topP', 'topK', 'eps'] as const;
 
-interface LladaPlan {
-  model: DiffusionLM;
-  policy: CachePolicy;
-  maskId: number;
-  genLength: number;
+interface LladaPlan extends BasePlan {
   blockLength: number;
   numBlocks: number;
   /** Steps per block; undefined with a threshold. */
   stepsPerBlock: number | undefined;
-  threshold: number | undefined;
   temperature: number;
   remasking: 'low_confidence' | 'random';
   cfgScale: number;
@@ -50,13 +44,11 @@ interface LladaPlan {
   forbidden: Set<number>;
   /** Ids left out of the softmax that gives the confidence (the forbidden ones too). */
   deferred: Set<number>;
-  random: Random;
 }
 
 function plan(model: DiffusionLM, prompt: ArrayLike<number>, options: LladaOptions): LladaPlan {
-  refuseForeign(options, DREAM_ONLY, 'LLaDA');
-  const maskId = maskTokenOf(model, options.maskTokenId);
-  const genLength = checkRequest(model, prompt, options, maskId);
+  const base = basePlan(model, prompt, options, DREAM_ONLY, 'LLaDA');
+  const { genLength } = base;
   const blockLength = positiveInt('blockLength', options.blockLength ?? genLength);
   if (genLength % blockLength !== 0) {
     throw new GenerationInputError(
@@ -92,20 +84,15 @@ function plan(model: DiffusionLM, prompt: ArrayLike<number>, options: LladaOptio
   }
   if (options.deferEosEot && options.eotTokenId !== undefined) deferred.add(options.eotTokenId);
   return {
-    model,
-    policy: resolvePolicy(options.policy),
-    maskId,
-    genLength,
+    ...base,
     blockLength,
     numBlocks,
     stepsPerBlock,
-    threshold: options.threshold,
     temperature: options.temperature ?? 0,
     remasking,
     cfgScale: numberIn('cfgScale', options.cfgScale ?? 0, 0, Number.MAX_VALUE),
     forbidden,
     deferred: new Set([...deferred, ...forbidden]),
-    random: new Random(options.seed ?? 0),
   };
 }
 
