@@ -67,6 +67,28 @@ describe('unmask bench backend', () => {
     expect(stderr).toMatch(/dllm-cache/);
   });
 
+  it("bench cache --ops profiles dllm-cache's cached steps op by op against none", () => {
+    const { code, stdout, stderr } = runCli(['bench', 'cache', '--ops', '--quick', '--json']);
+    expect(code, stderr).toBe(0);
+    const result = lastJsonLine<{
+      none: { steps: number; gflops: number };
+      cached: { steps: number; msPerStep: number; gflops: number; outsideOpsMsPerStep: number };
+      efficiency: number;
+      ops: { op: string; shape: string; callsPerStep: number; msPerStep: number }[];
+    }>(stdout);
+    // 16 steps: the first is a full pass and Kr = 8 refreshes step 8; a none step every 4.
+    expect(result.cached.steps).toBe(14);
+    expect(result.none.steps).toBe(4);
+    expect(result.efficiency).toBeCloseTo(result.cached.gflops / result.none.gflops, 10);
+    // V-verify's cosine runs once per layer >= 1 (3 of them), attention over the selected rows too.
+    const cosine = result.ops.filter((o) => o.op === 'cosineRows');
+    expect(cosine.map((o) => o.callsPerStep)).toEqual([3]);
+    const opsMs = result.ops.reduce((sum, o) => sum + o.msPerStep, 0);
+    expect(opsMs + result.cached.outsideOpsMsPerStep).toBeCloseTo(result.cached.msPerStep, 6);
+    expect(result.cached.outsideOpsMsPerStep).toBeGreaterThan(0);
+    expect(runCli(['bench', 'train', '--ops']).code).toBe(2);
+  });
+
   it('bench train reports training throughput as a ratio to bare MatMul', () => {
     const { code, stdout, stderr } = runCli(['bench', 'train', '--quick', '--json']);
     expect(code, stderr).toBe(0);

