@@ -175,6 +175,12 @@ class Stepper {
   }
 }
 
+/** A prompt of random ids of a synthetic LLaDA (its mask token is the vocabulary's last id). */
+export function randomPrompt(random: () => number, length: number, vocab: number): number[] {
+  const maskId = vocab - 1;
+  return Array.from({ length }, () => Math.floor(random() * (maskId - 2)));
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -206,7 +212,6 @@ export function runCacheBench(
     `synthetic LLaDA ${JSON.stringify(options.shape)}: ${(model.parameterCount / 1e6).toFixed(0)}M parameters on ${backend.name}, loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
   const random = seededRandom(7);
-  const maskId = options.shape.vocab - 1;
   const result: CacheBenchResult = {
     model: { ...options.shape, parameters: model.parameterCount, backend: backend.name },
     sessionsBuiltWhileTiming: null,
@@ -215,7 +220,7 @@ export function runCacheBench(
   };
   const whileTiming = { sessions: 0, baked: 0 };
   for (const c of options.cases) {
-    const prompt = Array.from({ length: c.promptLength }, () => Math.floor(random() * (maskId - 2)));
+    const prompt = randomPrompt(random, c.promptLength, options.shape.vocab);
     const policies = new Map(options.policies.map((p) => [p, createPolicy(p.name, p.options ?? {})]));
     const none = new Stepper(model, prompt, c, createPolicy('none'));
     // Warm-up: every op shape class of every policy runs at this case's sizes (onnxruntime grows

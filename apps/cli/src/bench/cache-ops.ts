@@ -1,7 +1,7 @@
 import { type CachePolicy, createPolicy, type DllmCacheTrace, opFlops } from '@unmask/cache';
 import { type GenerationResult, type StepEvent, sample } from '@unmask/diffusion';
 import { BACKEND_OPS, type Backend, getBackend, type Tensor } from '@unmask/tensor';
-import type { CacheBenchCase } from './cache-bench';
+import { type CacheBenchCase, randomPrompt } from './cache-bench';
 import { type LladaShape, syntheticLlada } from './llada-checkpoint';
 import { seededRandom } from './random';
 
@@ -66,9 +66,9 @@ interface OpStat {
 /** `inner` with every op timed into `stats` (keyed by op and first input dims) while `recording()`. */
 function timedBackend(inner: Backend, stats: Map<string, OpStat>, recording: () => boolean): Backend {
   const timed: Record<string, unknown> = { name: inner.name };
+  const flops = opFlops as (name: string, ...args: unknown[]) => number;
   for (const op of BACKEND_OPS) {
     const run = (inner[op] as (...args: unknown[]) => unknown).bind(inner);
-    const flops = opFlops as (name: string, ...args: unknown[]) => number;
     timed[op] = (...args: unknown[]) => {
       if (!recording()) return run(...args);
       const t0 = performance.now();
@@ -101,9 +101,7 @@ export function runCacheOps(options: CacheOpsOptions, progress: (line: string) =
   progress(
     `synthetic LLaDA ${JSON.stringify(options.shape)}: ${(base.parameterCount / 1e6).toFixed(0)}M parameters on ${backend.name}`,
   );
-  const random = seededRandom(7);
-  const maskId = options.shape.vocab - 1;
-  const prompt = Array.from({ length: options.case.promptLength }, () => Math.floor(random() * (maskId - 2)));
+  const prompt = randomPrompt(seededRandom(7), options.case.promptLength, options.shape.vocab);
   let cachedForward = false;
   const dllm = createPolicy('dllm-cache', {
     ...options.dllmCache,
@@ -114,9 +112,9 @@ export function runCacheOps(options: CacheOpsOptions, progress: (line: string) =
   const { genLength, blockLength, steps } = options.case;
   const generation = (policy: CachePolicy) =>
     sample(model, prompt, { genLength, blockLength, steps, policy });
-  const timeStep = (steps: Generator<StepEvent, GenerationResult>) => {
+  const timeStep = (generator: Generator<StepEvent, GenerationResult>) => {
     const t0 = performance.now();
-    const next = steps.next();
+    const next = generator.next();
     return { ms: performance.now() - t0, flops: next.done ? 0 : next.value.flops };
   };
   // Warm-up: every session of both policies is built before anything is timed.

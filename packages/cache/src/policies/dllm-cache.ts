@@ -293,7 +293,7 @@ export class DllmCache implements CachePolicy {
         v: rows(kvWidth),
         attn: rows(width),
         mlp: rows(width),
-        responseV: new Float32Array(responseLength * kvWidth),
+        responseV: new Float32Array(0), // this full forward sets it before any forward reads it
       };
       f.state.layers[index] = cache;
     }
